@@ -1,1 +1,39 @@
-"""chainrule's nn: neurons, layers, MLPs, initialisers, losses, SGD and training on top of autograd."""
+"""chainrule's nn: neurons, layers, MLPs, initialisers, losses, SGD and training on top of autograd.
+
+    >>> import nn
+    >>> X, y = nn.data.moons(n=100, noise=0.1, seed=0)
+    >>> model = nn.MLP(2, [16, 16, 2], activation="relu", seed=0)
+    >>> history = nn.fit(model, X, y, loss="cross_entropy", lr=0.1, momentum=0.9, epochs=50,
+    ...                  batch_size=20, seed=0, progress=False)
+    >>> history.accuracy[-1] > 0.95
+    True
+
+Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD), ``nn.data``
+(toy data sets); ``nn.fit``/``nn.batches`` train, ``nn.save``/``nn.load`` persist.
+"""
+
+from . import data, init, losses, optim
+from .io import load, save
+from .losses import log_softmax, softmax
+from .module import MLP, Layer, Module, Neuron
+from .optim import SGD
+from .train import History, batches, fit
+
+__all__ = [
+    "Module",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "softmax",
+    "log_softmax",
+    "SGD",
+    "fit",
+    "batches",
+    "History",
+    "save",
+    "load",
+    "init",
+    "losses",
+    "optim",
+    "data",
+]

@@ -1,0 +1,267 @@
+"""Training: mini-batches, the training loop ``fit``, and the ``History`` it returns.
+
+One step of gradient descent is four lines, the whole recipe of training:
+
+    loss = loss_function([model(x) for x in X_batch], y_batch)   # forward
+    optimiser.zero_grad()                                         # backward ADDS, so clear first
+    loss.backward()                                               # d loss / d every parameter
+    optimiser.step()                                              # theta <- theta - lr * grad (+ momentum)
+
+``fit`` repeats it over the mini-batches of every epoch and records the mean loss.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import numbers
+import random
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from autograd import Value, no_grad
+
+from . import losses
+from .optim import SGD
+
+__all__ = ["batches", "fit", "History"]
+
+
+# --- mini-batches ---
+
+
+def _check_data(X: Any, y: Any, who: str) -> tuple[list[Any], list[Any]]:
+    """X and y as lists of equal, non-zero length."""
+    for name, data in (("X", X), ("y", y)):
+        if isinstance(data, (str, bytes, Value)) or not hasattr(data, "__iter__"):
+            raise TypeError(f"{who}: {name} must be a list (one entry per sample), got {type(data).__name__}")
+    X, y = list(X), list(y)
+    if len(X) != len(y):
+        raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}; they must have the same length")
+    if not X:
+        raise ValueError(f"{who}: X and y are empty; give at least one sample")
+    return X, y
+
+
+def _check_batch_size(batch_size: Any, n: int) -> int:
+    """None means the whole set (full-batch gradient descent)."""
+    if batch_size is None:
+        return n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise TypeError(f"batch_size must be an int or None, got {type(batch_size).__name__}: {batch_size!r}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1 (or None for the whole set), got {batch_size}")
+    return batch_size
+
+
+def batches(
+    X: Sequence[Any], y: Sequence[Any], batch_size: int | None, shuffle: bool = True,
+    rng: random.Random | None = None,
+) -> Iterator[tuple[list[Any], list[Any]]]:
+    """Yield (X_batch, y_batch) pairs covering every sample once per call.
+
+    batch_size None: one batch of everything (full-batch gradient descent); 1: one sample
+    at a time (stochastic); m: batches of m (mini-batch), the last one smaller if m does
+    not divide the number of samples. shuffle draws a new order from rng (a
+    random.Random; a fresh unseeded one if None). Arguments are checked at the call.
+    """
+    X, y = _check_data(X, y, "batches")
+    size = _check_batch_size(batch_size, len(X))
+    if rng is not None and not isinstance(rng, random.Random):
+        raise TypeError(f"batches: rng must be a random.Random or None, got {type(rng).__name__}")
+    order = list(range(len(X)))
+    if shuffle:
+        (rng if rng is not None else random.Random()).shuffle(order)
+    return _batches(X, y, order, size)
+
+
+def _batches(X: list[Any], y: list[Any], order: list[int], size: int) -> Iterator[tuple[list[Any], list[Any]]]:
+    for start in range(0, len(order), size):
+        chosen = order[start : start + size]
+        yield [X[i] for i in chosen], [y[i] for i in chosen]
+
+
+# --- the record of a run ---
+
+
+class History:
+    """What ``fit`` measured: the mean training loss of each epoch (and accuracy for classifiers).
+
+    Both are measured on each batch just before its step, averaged over the epoch's
+    samples (as Keras and most course code report them).
+    """
+
+    def __init__(self, classification: bool) -> None:
+        self.loss: list[float] = []
+        self.accuracy: list[float] | None = [] if classification else None
+        self.stopped_early = False  # True when tol ended training before the last epoch
+
+    @property
+    def epochs(self) -> int:
+        """The number of epochs run."""
+        return len(self.loss)
+
+    def __len__(self) -> int:
+        return len(self.loss)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(0 epochs)"
+        text = f"History({self.epochs} epochs, loss {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"
+        if self.accuracy:
+            text += f", accuracy {self.accuracy[-1]:.3f}"
+        return text + (", stopped early)" if self.stopped_early else ")")
+
+
+# --- checking fit's arguments before anything changes ---
+
+
+def _resolve_loss(loss: Any) -> tuple[Callable[..., Value], str | None]:
+    if callable(loss):
+        return loss, None
+    if isinstance(loss, str) and loss in losses.LOSSES:
+        return losses.LOSSES[loss], loss
+    known = ", ".join(repr(name) for name in losses.LOSSES)
+    raise ValueError(f"unknown loss {loss!r}: use a callable (outputs, targets) -> Value or one of {known}")
+
+
+def _output_count(model: Any, first: Any) -> int:
+    """How many outputs the model gives (one forward pass without a graph if it does not say)."""
+    if hasattr(model, "nouts"):
+        return model.nouts[-1]
+    if hasattr(model, "nout"):
+        return model.nout
+    with no_grad():
+        out = model(first)
+    return 1 if isinstance(out, Value) else len(out)
+
+
+def _check_inputs(model: Any, X: list[Any]) -> None:
+    """Every sample must be a list of model.nin numbers: found now, not mid-epoch."""
+    nin = getattr(model, "nin", None)
+    for i, x in enumerate(X):
+        if isinstance(x, (str, bytes, Value)) or not hasattr(x, "__len__"):
+            raise TypeError(f"fit: X[{i}] must be a list of inputs, got {type(x).__name__}: {x!r:.60}")
+        if nin is not None and len(x) != nin:
+            raise ValueError(f"fit: the model expected {nin} inputs, got {len(x)} in X[{i}]")
+        for item in x:
+            if isinstance(item, bool) or not isinstance(item, (numbers.Real, Value)):
+                raise TypeError(f"fit: X[{i}] holds {item!r:.60}; inputs must be numbers")
+
+
+def _check_targets(loss_function: Callable[..., Value], y: list[Any], outputs: int) -> None:
+    """Run the named loss once on neutral outputs (0.5 or zero logits): it checks every target."""
+    neutral = 0.5 if outputs == 1 else [0.0] * outputs
+    loss_function([neutral] * len(y), y)
+
+
+def _check_settings(epochs: Any, tol: Any) -> None:
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0):
+        raise ValueError(f"fit: tol must be None or a number >= 0, got {tol!r}")
+
+
+# --- the loop ---
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while training (graphs hold no cycles); restore it after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _single(out: Any) -> Any:
+    """The model's output for the loss: the Value itself for one output, else the list."""
+    if isinstance(out, Value):
+        return out
+    return out[0] if len(out) == 1 else out
+
+
+def _correct(name: str | None, outputs: list[Any], targets: list[Any]) -> int:
+    """How many predictions of a classification loss are right."""
+    if name == "cross_entropy":
+        return sum(max(range(len(o)), key=lambda j: o[j].data) == int(t) for o, t in zip(outputs, targets, strict=True))
+    threshold = 0.5 if name == "binary_cross_entropy" else 0.0
+    return sum((o.data >= threshold) == (float(t) >= 0.5) for o, t in zip(outputs, targets, strict=True))
+
+
+def _progress_bar(epochs: int, progress: bool) -> Any:
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, desc="fit", unit="epoch")
+
+
+def fit(
+    model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = "mse", lr: float = 0.1, momentum: float = 0.0,
+    batch_size: int | None = None, epochs: int = 100, tol: float | None = None, shuffle: bool = True,
+    seed: Any = None, progress: bool = True,
+) -> History:
+    """Train model on (X, y) with SGD; return the History of the mean loss per epoch.
+
+    loss: a name from nn.losses or a callable (outputs, targets) -> Value, where outputs
+    holds one entry per sample: the output Value of a one-output model, else its list.
+    Stops early when the epoch loss changes by less than tol; raises FloatingPointError
+    when the loss becomes nan or inf. Every argument is checked before the first step.
+    """
+    X, y = _check_data(X, y, "fit")
+    loss_function, loss_name = _resolve_loss(loss)
+    _check_settings(epochs, tol)
+    _check_batch_size(batch_size, len(X))
+    optimiser = SGD(model.parameters(), lr=lr, momentum=momentum)
+    _check_inputs(model, X)
+    if loss_name is not None:
+        _check_targets(loss_function, y, _output_count(model, X[0]))
+    rng = random.Random(seed)
+    history = History(loss_name in losses.CLASSIFICATION)
+    bar = _progress_bar(epochs, progress)
+    try:
+        with _collector_paused():
+            for epoch in range(1, epochs + 1):
+                _epoch(model, X, y, loss_function, loss_name, optimiser, batch_size, shuffle, rng, epoch, history)
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+                if tol is not None and epoch > 1 and abs(history.loss[-2] - history.loss[-1]) < tol:
+                    history.stopped_early = epoch < epochs
+                    break
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+def _epoch(
+    model: Any, X: list[Any], y: list[Any], loss_function: Callable[..., Value], loss_name: str | None,
+    optimiser: SGD, batch_size: int | None, shuffle: bool, rng: random.Random, epoch: int, history: History,
+) -> None:
+    """One pass over the data: forward, loss, zero_grad, backward, step for each batch."""
+    loss_sum, correct = 0.0, 0
+    for X_batch, y_batch in batches(X, y, batch_size, shuffle, rng):
+        outputs = [_single(model(x)) for x in X_batch]
+        batch_loss = loss_function(outputs, y_batch)
+        if not isinstance(batch_loss, Value):
+            raise TypeError(f"fit: the loss must return a Value, got {type(batch_loss).__name__}")
+        if not math.isfinite(batch_loss.data):
+            raise FloatingPointError(
+                f"fit: the loss became {batch_loss.data} in epoch {epoch}; training diverged. "
+                f"Try a smaller learning rate (lr={optimiser.lr}) or check the inputs for nan/inf."
+            )
+        optimiser.zero_grad()
+        batch_loss.backward()
+        optimiser.step()
+        loss_sum += batch_loss.data * len(X_batch)
+        if history.accuracy is not None:
+            correct += _correct(loss_name, outputs, y_batch)
+    history.loss.append(loss_sum / len(X))
+    if history.accuracy is not None:
+        history.accuracy.append(correct / len(X))
