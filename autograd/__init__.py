@@ -9,9 +9,11 @@
 """
 
 from .backward import grad, topological_order
+from .draw import draw
 from .engine import Value, dot, total
 from .gradcheck import GradcheckError, gradcheck, numeric_gradient
 from .modes import detect_anomaly, no_grad
+from .steps import Step, backward_steps
 
 __all__ = [
     "Value",
@@ -24,4 +26,7 @@ __all__ = [
     "numeric_gradient",
     "dot",
     "total",
+    "backward_steps",
+    "Step",
+    "draw",
 ]

@@ -1,0 +1,246 @@
+"""Pictures of the computation graph, with the chain rule written on its edges.
+
+    >>> dot = draw(y, edge_labels=True)     # a graphviz.Digraph
+    >>> dot.render("graph", format="png")   # or "svg"; in Jupyter, just show `dot`
+
+Each ``Value`` is a record node (name | data | grad); each operation is a small
+round op node between its operands and its result; each operand slot is one edge
+(``x*x`` draws two). Inputs, constants, intermediate nodes and the output have
+their own colours, explained by a legend.
+
+With ``edge_labels=True`` an edge says its local derivative d(node)/d(operand)
+and, once the gradients are known, the chain-rule product
+upstream x local = contribution. ``highlight`` marks one ``Step`` (its edge, and
+the sum forming at the operand that receives it; the picture then shows the
+gradients as they stand at that step) or one ``Value`` (its node, and its
+gradient as the sum of the contributions it receives).
+
+Rendering needs a ``dot`` program: the system Graphviz when installed, else the
+``graphviz-pure`` package's binary (a dependency of this project), so pictures
+work on a fresh machine with no network.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .engine import Value
+from .steps import Step, backward_steps, format_number, forward_order, gradients_at, node_names
+
+# Fill and border colours: one kind of node each, explained by the legend.
+COLOURS = {
+    "input": ("#dbeafe", "#1d4ed8"),  # a labelled leaf: what we differentiate with respect to
+    "constant": ("#f3f4f6", "#9ca3af"),  # an unlabelled leaf, such as the 2 of 2*x
+    "intermediate": ("#ffffff", "#4b5563"),
+    "output": ("#fde68a", "#b45309"),
+    "op": ("#ede9fe", "#6d28d9"),
+}
+HIGHLIGHT = "#dc2626"
+HIGHLIGHT_FILL = "#fee2e2"
+OP_SYMBOLS = {"dot": "w.x+b", "neg": "-", "sum": "sum"}
+
+
+def draw(
+    output: Value,
+    show_grad: bool = True,
+    rankdir: str = "LR",
+    highlight: Step | Value | None = None,
+    edge_labels: bool = False,
+    *,
+    grads: Mapping[Value, float] | None = None,
+    legend: bool = True,
+) -> Any:
+    """The graph of output as a graphviz.Digraph: record per Value, op node per op, edge per operand slot.
+
+    grads: the gradients to show instead of ``.grad`` (a node missing from it shows
+    none). Highlighting a Step shows the gradients as they stand at that step.
+    """
+    import graphviz
+
+    use_graphviz_pure_without_system_dot()
+    if not isinstance(output, Value):
+        raise TypeError(f"draw takes a Value, got {type(output).__name__}")
+    if highlight is not None and not isinstance(highlight, (Step, Value)):
+        raise TypeError(f"highlight takes a Step or a Value, got {type(highlight).__name__}")
+    picture = _Picture(output, show_grad, highlight, edge_labels, grads)
+    dot = graphviz.Digraph(
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11", "height": "0.3"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6", "color": "#6b7280"},
+    )
+    picture.add_to(dot)
+    if legend:
+        _add_legend(dot)
+    return dot
+
+
+class _Picture:
+    """What one drawing shows: names, the gradients known so far, and the marked step."""
+
+    def __init__(self, output: Value, show_grad: bool, highlight: Any, edge_labels: bool, grads: Any):
+        self.output = output
+        self.order = forward_order(output)
+        self.ids = {node: f"v{index}" for index, node in enumerate(self.order)}
+        self.names = node_names(output)
+        self.show_grad = show_grad
+        self.edge_labels = edge_labels
+        self.step = highlight if isinstance(highlight, Step) else None
+        self.marked = highlight if isinstance(highlight, Value) else None
+        seed = output.grad if grads is None and self.step is None and output.grad != 0 else 1.0
+        self.steps = backward_steps(output, seed) if show_grad or edge_labels or highlight else []
+        self.done = len(self.steps)  # how many steps the shown gradients include
+        if self.step is not None:
+            self.done = self._index_of(self.step) + 1
+            grads = gradients_at(self.steps, self.done, output) if grads is None else grads
+        elif grads is None and output.grad == 0:
+            self.done = 0  # backward has not run: no products yet
+        self.grads = grads
+        self.by_edge = {(step.node, step.slot): step for step in self.steps}
+
+    def _index_of(self, step: Step) -> int:
+        for index, candidate in enumerate(self.steps):
+            if candidate.node is step.node and candidate.slot == step.slot:
+                return index
+        raise ValueError(f"highlight: the step {step} is not an edge of this graph")
+
+    def add_to(self, dot: Any) -> None:
+        for node in self.order:
+            self._add_value(dot, node)
+            if not node.is_leaf:
+                self._add_op(dot, node)
+
+    def _kind(self, node: Value) -> str:
+        if node is self.output:
+            return "output"
+        if node.is_leaf:
+            return "input" if node.label else "constant"
+        return "intermediate"
+
+    def _add_value(self, dot: Any, node: Value) -> None:
+        fill, border = COLOURS[self._kind(node)]
+        fields = [_escape(self.names[node]), f"data {format_number(node.data, 4)}"]
+        if self.show_grad:
+            fields.append(_escape(self._grad_text(node)))
+        attributes = {"shape": "record", "style": "filled", "fillcolor": fill, "color": border}
+        if node is self.output:
+            attributes["penwidth"] = "2"
+        if self._is_marked(node):
+            attributes.update(color=HIGHLIGHT, fillcolor=HIGHLIGHT_FILL, penwidth="2.5")
+        elif self.step is not None and node is self.step.node:  # where the gradient comes from
+            attributes.update(color=HIGHLIGHT, penwidth="2")
+        dot.node(self.ids[node], " | ".join(fields), **attributes)
+
+    def _is_marked(self, node: Value) -> bool:
+        return node is self.marked or (self.step is not None and node is self.step.parent)
+
+    def _grad_text(self, node: Value) -> str:
+        """grad as it stands: a number, the sum forming, '(k of n terms)' while partial, blank if unreached."""
+        received = [step for step in self.steps[: self.done] if step.parent is node]
+        if self.step is not None and node is self.step.parent:
+            terms = received[-1].terms
+            note = f"{len(received)} of {terms} terms" if terms > 1 else "its only term"
+            return "grad " + _sum(received, note)
+        if node is self.marked and received:
+            return "grad " + _sum(received, "")
+        if self.grads is None:
+            return f"grad {format_number(node.grad, 4)}"
+        if node not in self.grads:
+            return "grad"
+        terms = received[-1].terms if received else 0
+        so_far = f" ({len(received)} of {terms} terms so far)" if 0 < len(received) < terms else ""
+        return f"grad {format_number(self.grads[node], 4)}{so_far}"
+
+    def _add_op(self, dot: Any, node: Value) -> None:
+        op_id = self.ids[node] + "op"
+        fill, border = COLOURS["op"]
+        dot.node(op_id, _op_text(node), shape="circle", style="filled", fillcolor=fill, color=border,
+                 fixedsize="false", width="0.3", margin="0.02", fontsize="10")  # fmt: skip
+        dot.edge(op_id, self.ids[node])
+        for slot, parent in enumerate(node.parents):
+            dot.edge(self.ids[parent], op_id, **self._edge_attributes(node, slot))
+
+    def _edge_attributes(self, node: Value, slot: int) -> dict[str, str]:
+        step = self.by_edge.get((node, slot))
+        attributes: dict[str, str] = {}
+        if step is None:
+            return attributes
+        is_marked = self.step is not None and step.number == self.step.number
+        if self.edge_labels or is_marked:
+            applied = step.number <= self.done
+            product = f"{format_number(step.upstream, 4)} x {format_number(step.local, 4)} = {format_number(step.contribution, 4)}"
+            attributes["label"] = product if applied else f"local {format_number(step.local, 4)}"
+        if is_marked:
+            attributes.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="3", arrowsize="0.9")
+            attributes["label"] = f"{step.derivative}\\n{attributes['label']}"
+        return attributes
+
+
+def _sum(received: list[Step], note: str) -> str:
+    """The contributions a node received, added up: 0.5 + 0.25 = 0.75."""
+    terms = " + ".join(format_number(step.contribution, 4) for step in received)
+    total = f"{terms} = {format_number(received[-1].after, 4)}" if len(received) > 1 else terms
+    return f"{total} ({note})" if note else total
+
+
+def _op_text(node: Value) -> str:
+    """The op node's text: the op, with its constant when it has one (**3, leaky_relu 0.1)."""
+    symbol = OP_SYMBOLS.get(node.op, node.op)
+    if node.op in ("**", "leaky_relu") and node.arg is not None:
+        return f"{symbol}{node.arg:.4g}" if node.op == "**" else f"{symbol}\\n{node.arg:.4g}"
+    return symbol
+
+
+def _escape(text: str) -> str:
+    """Text safe inside a record label: backslash the characters records treat as structure."""
+    text = text.replace("\\", "\\\\")
+    for character in '{}|<>"':
+        text = text.replace(character, "\\" + character)
+    return text.replace("\n", " ")
+
+
+def _add_legend(dot: Any) -> None:
+    """A small key in one node: a swatch of each colour and what it means."""
+    rows = "".join(
+        f'<TR><TD BGCOLOR="{COLOURS[kind][0]}" COLOR="{COLOURS[kind][1]}" BORDER="1">{text}</TD></TR>'
+        for kind, text in [("input", "input (leaf with a label)"), ("constant", "constant (leaf)"),
+                           ("intermediate", "intermediate value"), ("output", "output"), ("op", "operation")]
+    )  # fmt: skip
+    table = f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD><B>legend</B></TD></TR>{rows}</TABLE>>'
+    dot.node("legend", table, shape="plaintext", fontsize="9")
+
+
+# --- finding a dot program ---
+
+
+def graphviz_pure_binary() -> str | None:
+    """The graphviz-pure program installed with this package (None when it is missing)."""
+    found = shutil.which("graphviz-pure")
+    if found:
+        return found
+    scripts = Path(sysconfig.get_path("scripts"))  # the environment's bin/, also when it is not on PATH
+    for name in ("graphviz-pure", "graphviz-pure.exe"):
+        if (scripts / name).is_file():
+            return str(scripts / name)
+    return None
+
+
+def use_graphviz_pure_without_system_dot(which: Any = shutil.which) -> str:
+    """Point the graphviz package at graphviz-pure when no system ``dot`` exists; return the program used.
+
+    The graphviz package runs ``graphviz.backend.dot_command.DOT_BINARY`` ("dot").
+    When that is still the default and no ``dot`` is on PATH, it is set to the
+    graphviz-pure binary, which takes the same command line. A system Graphviz, or a
+    DOT_BINARY the user set, is left alone.
+    """
+    from graphviz.backend import dot_command
+
+    if str(dot_command.DOT_BINARY) != "dot" or which("dot"):
+        return str(dot_command.DOT_BINARY)
+    binary = graphviz_pure_binary()
+    if binary is not None:
+        dot_command.DOT_BINARY = Path(binary)
+    return str(dot_command.DOT_BINARY)

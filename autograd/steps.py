@@ -1,0 +1,182 @@
+"""Stepping through the chain rule: backward, one edge at a time, as data.
+
+``backward()`` runs, for every node from the output back to the inputs,
+
+    parent.grad += local * node.grad          (one edge of the graph)
+
+``backward_steps(y)`` returns those edges as ``Step`` records, in the same order,
+without touching any ``.grad``, so a learner (or a picture, or the command line)
+can look at each product on its own:
+
+    >>> from autograd import Value, backward_steps
+    >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    >>> y = (a + b) * 0.5
+    >>> print(backward_steps(y)[3])
+    b.grad += 0.5 (upstream) x 1.0 (d(a+b)/db) = 0.5
+
+The numbers come from the engine (``node.locals``, computed in forward) and the
+formulas from the one table of rules (``autograd.rules``); this module knows no
+derivative of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .backward import rule_of, topological_order
+from .engine import Value
+
+# Auto-names for nodes without a label: the op as a word and a running index (mul1, tanh2).
+OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
+
+
+def format_number(number: float, digits: int = 6) -> str:
+    """A float for people: `digits` significant digits, and always a point (1.0, not 1)."""
+    text = f"{number:.{digits}g}"
+    if text.lstrip("-").isdigit():
+        text += ".0"
+    return text
+
+
+def node_names(output: Value) -> dict[Value, str]:
+    """A readable name for every node of output's graph: its label, else op + index (mul1, const2)."""
+    names: dict[Value, str] = {}
+    counts: dict[str, int] = {}
+    for node in forward_order(output):
+        if node.label:
+            names[node] = node.label
+            continue
+        word = "const" if node.is_leaf else OP_WORDS.get(node.op, node.op)
+        counts[word] = counts.get(word, 0) + 1
+        names[node] = f"{word}{counts[word]}"
+    return names
+
+
+def forward_order(output: Value) -> list[Value]:
+    """Every node once, each after its parents, operands visited left to right (as written)."""
+    order: list[Value] = []
+    done: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(output, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in done:
+            continue
+        if expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in done)
+    return order
+
+
+def formula_of(node: Value, slot: int) -> str:
+    """The rule table's formula for d(node)/d(operand number `slot`)."""
+    formulas = rule_of(node).formula
+    if len(formulas) == 1:  # unary ops, and "sum" (one formula for every operand)
+        return formulas[0]
+    if node.op == "dot":  # operands (w_1..w_n, x_1..x_n, b): formulas (for w_i, for x_i, for b)
+        return formulas[min(slot // node.arg, 2)]
+    return formulas[slot]  # binary: (for a, for b)
+
+
+def _derivative_name(node: Value, slot: int, rule: str) -> str:
+    """The left side of the rule, with the operand's index filled in: d/dw_2 (w.x + b)."""
+    name = rule.split(" = ")[0]
+    if node.op == "dot":
+        n = node.arg
+        return name.replace("_i", f"_{slot % n + 1}")
+    return name.replace("_i", f"_{slot + 1}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edge of backward: parent.grad += upstream * local = contribution."""
+
+    node: Value  # the Value whose gradient is being passed down
+    parent: Value  # the operand receiving it
+    upstream: float  # d(y)/d(node): node's complete gradient
+    local: float  # d(node)/d(parent), from the forward pass
+    contribution: float  # upstream * local, added to parent's gradient
+    rule: str  # the local derivative as a formula, from the rule table
+    slot: int = 0  # the parent's position among node's operands (x*x: 0 and 1)
+    number: int = 0  # 1 for the first step backward applies
+    node_name: str = ""
+    parent_name: str = ""
+    before: float = 0.0  # parent's gradient summed so far, before this step
+    term: int = 1  # this contribution is term `term` of the `terms` that make parent's gradient
+    terms: int = 1
+    derivative: str = field(default="", repr=False)  # the rule's left side, e.g. d(a+b)/db
+
+    @property
+    def after(self) -> float:
+        """parent's gradient summed so far, after this step: before + contribution."""
+        return self.before + self.contribution
+
+    def __str__(self) -> str:
+        return (
+            f"{self.parent_name}.grad += {format_number(self.upstream)} (upstream)"
+            f" x {format_number(self.local)} ({self.derivative})"
+            f" = {format_number(self.contribution)}"
+        )
+
+    def sum_text(self) -> str:
+        """The parent's gradient forming: 0.25 + 0.5 = 0.75 (term 2 of 2)."""
+        total = f"{format_number(self.after)} (term {self.term} of {self.terms})"
+        if self.term == 1:
+            return f"{self.parent_name}.grad = {format_number(self.contribution)} = {total}"
+        return (
+            f"{self.parent_name}.grad = {format_number(self.before)}"
+            f" + {format_number(self.contribution)} = {total}"
+        )
+
+
+def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
+    """Every edge of backward in the order it is applied (output first); no .grad changes.
+
+    For each node in reverse topological order, for each operand in order:
+        contribution = upstream * local,  upstream = d(output)/d(node) (complete by then).
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"backward_steps takes a Value, got {type(output).__name__}")
+    order = topological_order(output)
+    names = node_names(output)
+    terms = _term_counts(order)
+    grads: dict[Value, float] = {node: 0.0 for node in order}
+    received: dict[Value, int] = {}
+    grads[output] = float(grad)
+    steps: list[Step] = []
+    for node in reversed(order):
+        upstream = grads[node]
+        for slot, (parent, local) in enumerate(zip(node.parents, node.locals, strict=True)):
+            rule = formula_of(node, slot)
+            received[parent] = received.get(parent, 0) + 1
+            contribution = local * upstream
+            steps.append(Step(
+                node, parent, upstream, local, contribution, rule, slot, len(steps) + 1,
+                names[node], names[parent], grads[parent], received[parent], terms[parent],
+                _derivative_name(node, slot, rule),
+            ))  # fmt: skip
+            grads[parent] += contribution
+    return steps
+
+
+def _term_counts(order: list[Value]) -> dict[Value, int]:
+    """How many contributions each node receives: one per operand slot it fills."""
+    counts: dict[Value, int] = {}
+    for node in order:
+        for parent in node.parents:
+            counts[parent] = counts.get(parent, 0) + 1
+    return counts
+
+
+def gradients_at(steps: list[Step], count: int, output: Value, grad: float = 1.0) -> dict[Value, float]:
+    """The gradients as they stand after the first `count` steps (0: only the output's seed).
+
+    A node missing from the result has not been reached yet.
+    """
+    grads: dict[Value, float] = {output: float(grad)}
+    for step in steps[:count]:
+        grads[step.parent] = grads.get(step.parent, 0.0) + step.contribution
+    return grads
+

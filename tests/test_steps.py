@@ -1,0 +1,158 @@
+"""backward_steps: one Step per edge, in backward's order, adding up to backward's gradients."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Step, Value, backward_steps, dot, topological_order, total
+from autograd.backward import rule_of
+from autograd.steps import format_number, gradients_at, node_names
+
+
+def test_step_prints_as_one_chain_rule_line():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    y = (a + b) * 0.5
+    steps = backward_steps(y)
+    assert str(steps[3]) == "b.grad += 0.5 (upstream) x 1.0 (d(a+b)/db) = 0.5"
+    assert "\n" not in str(steps[0])
+
+
+def test_fields_of_a_tanh_neuron_by_hand():
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(6.88, label="b")
+    y = (x * w + b).tanh()
+    steps = backward_steps(y)
+    assert [(s.node_name, s.parent_name) for s in steps] == [
+        ("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"), ("mul1", "w")]
+    first = steps[0]
+    assert first.node is y and first.upstream == 1.0
+    assert first.local == pytest.approx(1 - math.tanh(0.88) ** 2, abs=1e-12)
+    assert first.rule == "d/du tanh(u) = 1 - tanh(u)^2"
+    to_x = steps[3]
+    assert to_x.local == -3.0 and to_x.contribution == pytest.approx(-3.0 * first.local, abs=1e-12)
+    assert to_x.rule == "d(a*b)/da = b"
+
+
+def test_x_times_x_has_two_steps_that_sum_to_2x():
+    x = Value(3.0, label="x")
+    steps = backward_steps(x * x)
+    assert len(steps) == 2 and all(s.parent is x for s in steps)
+    assert [s.slot for s in steps] == [0, 1]
+    assert [(s.term, s.terms) for s in steps] == [(1, 2), (2, 2)]
+    assert steps[1].before == 3.0 and steps[1].after == 6.0
+    assert steps[1].sum_text() == "x.grad = 3.0 + 3.0 = 6.0 (term 2 of 2)"
+
+
+def test_no_grad_changes_and_leaves_have_no_steps():
+    x, y = Value(1.5, label="x"), Value(-0.5, label="y")
+    out = (x * y + x).sigmoid()
+    steps = backward_steps(out)
+    assert all(node.grad == 0.0 for node in topological_order(out))
+    assert not any(s.node is x or s.node is y for s in steps)
+    assert backward_steps(x) == []
+
+
+def test_rules_come_from_the_table_dot_node_names_its_operand():
+    w = [Value(1.0, label="w1"), Value(2.0, label="w2")]
+    xs = [Value(3.0, label="x1"), Value(4.0, label="x2")]
+    y = dot(w, xs, Value(0.5, label="b"))
+    steps = backward_steps(y)
+    formulas = rule_of(y).formula
+    assert [s.rule for s in steps] == [formulas[0]] * 2 + [formulas[1]] * 2 + [formulas[2]]
+    assert [s.local for s in steps] == [3.0, 4.0, 1.0, 2.0, 1.0]
+    assert str(steps[1]) == "w2.grad += 1.0 (upstream) x 4.0 (d/dw_2 (w.x + b)) = 4.0"
+
+
+def test_auto_names_are_op_and_index_in_written_order():
+    x = Value(1.0)
+    y = (x * 2 + 3).tanh() * 4
+    names = node_names(y)
+    assert sorted(names.values()) == ["add1", "const1", "const2", "const3", "const4", "mul1", "mul2", "tanh1"]
+    assert names[x] == "const1" and names[y] == "mul2"
+
+
+def test_gradients_at_shows_the_running_sums():
+    x = Value(3.0, label="x")
+    y = x * x
+    steps = backward_steps(y)
+    assert gradients_at(steps, 0, y) == {y: 1.0}
+    assert gradients_at(steps, 1, y)[x] == 3.0
+    assert gradients_at(steps, 2, y)[x] == 6.0
+
+
+def test_format_number():
+    assert [format_number(v) for v in (1.0, 0.5, -2.0, 1e-12, 0.1 + 0.2)] == ["1.0", "0.5", "-2.0", "1e-12", "0.3"]
+
+
+def test_rejects_non_values():
+    with pytest.raises(TypeError, match="float"):
+        backward_steps(1.0)
+
+
+# --- random graphs: the contributions each node receives add up to backward's gradient ---
+
+UNARY = ["tanh", "sigmoid", "sin", "cos", "neg", "square", "relu", "exp_small"]
+BINARY = ["+", "-", "*"]
+
+
+def unary(op: str, a: Value) -> Value:
+    if op == "neg":
+        return -a
+    if op == "square":
+        return a**2
+    if op == "exp_small":
+        return a.tanh().exp()
+    return getattr(a, op)()
+
+
+@st.composite
+def random_graphs(pick):
+    leaves = [Value(pick(st.floats(-2, 2)), label=f"x{i}") for i in range(pick(st.integers(1, 4)))]
+    pool = list(leaves)
+    for _ in range(pick(st.integers(1, 12))):
+        kind = pick(st.sampled_from(["unary", "binary", "dot", "sum", "const"]))
+        a, b = pick(st.sampled_from(pool)), pick(st.sampled_from(pool))
+        if kind == "unary":
+            op = pick(st.sampled_from(UNARY))
+            node = unary(op, a)
+        elif kind == "binary":
+            op = pick(st.sampled_from(BINARY))
+            node = {"+": a + b, "-": a - b, "*": a * b}[op]
+        elif kind == "dot":
+            node = dot([a, b], [b, a], pick(st.sampled_from(pool)))
+        elif kind == "sum":
+            node = total([a, b, a])
+        else:
+            node = a * pick(st.floats(-3, 3)) + 1
+        pool.append(node)
+    return total(pool[len(leaves):]) if len(pool) > len(leaves) + 1 else pool[-1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs())
+def test_contributions_sum_to_backward_gradients(y):
+    steps = backward_steps(y)
+    received: dict = {}
+    for step in steps:
+        assert isinstance(step, Step)
+        assert step.contribution == step.upstream * step.local
+        received[step.parent] = received.get(step.parent, 0.0) + step.contribution
+    assert all(node.grad == 0.0 for node in topological_order(y))  # backward_steps changed nothing
+    y.backward()
+    assert y not in received and y.grad == 1.0
+    for node in topological_order(y):
+        if node is not y:
+            assert received[node] == node.grad  # same order of additions: exactly equal
+
+
+@settings(max_examples=30, deadline=None)
+@given(random_graphs())
+def test_steps_follow_reverse_topological_order_and_operand_order(y):
+    steps = backward_steps(y)
+    position = {node: index for index, node in enumerate(reversed(topological_order(y)))}
+    keys = [(position[s.node], s.slot) for s in steps]
+    assert keys == sorted(keys)
+    assert len(steps) == sum(len(node.parents) for node in topological_order(y))
+    for step in steps:  # a node passes its gradient on only once it is complete
+        assert all(s.number < step.number for s in steps if s.parent is step.node)
