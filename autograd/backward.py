@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from . import modes
 from .engine import Value, _check_number, _const, _leaf
@@ -37,26 +38,32 @@ def _collector_paused() -> Iterator[None]:
 
 
 def topological_order(output: Value) -> list[Value]:
-    """Every node reachable from output once, each after all of its parents (iterative DFS)."""
+    """Every node reachable from output once, each after all of its parents (iterative DFS).
+
+    A node is placed when the depth-first search leaves it, i.e. after all its parents.
+    """
     if not isinstance(output, Value):
         raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
     order: list[Value] = []
-    visited = {output}
+    visited: set[Value] = set()
     stack = [output]
-    expanded: list[bool] = [False]
+    leaving = [False]  # parallel to stack: True once the node's parents have been pushed
     while stack:
         node = stack[-1]
-        if expanded[-1]:
+        if leaving[-1]:
             stack.pop()
-            expanded.pop()
+            leaving.pop()
             order.append(node)
-            continue
-        expanded[-1] = True
-        for parent in node.parents:
-            if parent not in visited:
-                visited.add(parent)
-                stack.append(parent)
-                expanded.append(False)
+        elif node in visited:  # pushed twice; the first copy already placed it
+            stack.pop()
+            leaving.pop()
+        else:
+            visited.add(node)
+            leaving[-1] = True
+            for parent in node.parents:
+                if parent not in visited:
+                    stack.append(parent)
+                    leaving.append(False)
     return order
 
 

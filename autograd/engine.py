@@ -20,7 +20,8 @@ freed as soon as it is unreachable. Operands live in two slots:
 from __future__ import annotations
 
 import numbers
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from . import modes
 from .rules import BINARY, NARY, UNARY

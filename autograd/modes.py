@@ -12,8 +12,9 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 active = 0  # number of threads with a mode on; 0 keeps every op on the fast path
 _lock = threading.Lock()

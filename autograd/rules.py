@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 INF = math.inf
 NAN = math.nan
