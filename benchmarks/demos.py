@@ -22,7 +22,7 @@ def tour(timeout: float) -> dict:
     env = dict(os.environ, MPLBACKEND="Agg")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "demos"], cwd=ROOT, env=env, timeout=timeout,
-                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -17,7 +17,10 @@ import traceback
 def measure(workload: str, engine: str, size: int, steps: int, warmup: int, traced: bool,
             timeout: float) -> dict:
     from . import chain, demos, memory, mlp, weighted_sum
+    from .engines import raise_recursion_limit
 
+    if engine == "micrograd":
+        raise_recursion_limit()  # its topological sort recurses once per level of graph depth
     if workload == "mlp":
         if engine == "floor":
             return mlp.floor(size, steps, warmup)
