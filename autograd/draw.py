@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Value
-from .steps import Step, backward_steps, format_number, forward_order, gradients_at, node_names
+from .steps import Step, backward_steps, format_number, format_term, forward_order, gradients_at, node_names
 
 # Fill and border colours: one kind of node each, explained by the legend.
 COLOURS = {
@@ -53,11 +53,13 @@ def draw(
     *,
     grads: Mapping[Value, float] | None = None,
     legend: bool = True,
+    title: str | None = None,
 ) -> Any:
     """The graph of output as a graphviz.Digraph: record per Value, op node per op, edge per operand slot.
 
     grads: the gradients to show instead of ``.grad`` (a node missing from it shows
     none). Highlighting a Step shows the gradients as they stand at that step.
+    legend: draw the key to the colours; title: a line of text above the graph.
     """
     import graphviz
 
@@ -72,6 +74,8 @@ def draw(
         node_attr={"fontname": "Helvetica", "fontsize": "11", "height": "0.3"},
         edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6", "color": "#6b7280"},
     )
+    if title:
+        dot.attr(label=title, labelloc="t", labeljust="l", fontsize="14")
     picture.add_to(dot)
     if legend:
         _add_legend(dot)
@@ -96,8 +100,8 @@ class _Picture:
         if self.step is not None:
             self.done = self._index_of(self.step) + 1
             grads = gradients_at(self.steps, self.done, output) if grads is None else grads
-        elif grads is None and output.grad == 0:
-            self.done = 0  # backward has not run: no products yet
+        elif grads is not None or output.grad == 0:
+            self.done = 0  # given gradients, or backward has not run: no products on the edges
         self.grads = grads
         self.by_edge = {(step.node, step.slot): step for step in self.steps}
 
@@ -181,7 +185,7 @@ class _Picture:
 
 def _sum(received: list[Step], note: str) -> str:
     """The contributions a node received, added up: 0.5 + 0.25 = 0.75."""
-    terms = " + ".join(format_number(step.contribution, 4) for step in received)
+    terms = " + ".join(format_term(step.contribution, 4) for step in received)
     total = f"{terms} = {format_number(received[-1].after, 4)}" if len(received) > 1 else terms
     return f"{total} ({note})" if note else total
 

@@ -38,6 +38,12 @@ def format_number(number: float, digits: int = 6) -> str:
     return text
 
 
+def format_term(number: float, digits: int = 6) -> str:
+    """A number as a term of a sum: negatives in parentheses, 0.5 + (-3.0)."""
+    text = format_number(number, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
 def node_names(output: Value) -> dict[Value, str]:
     """A readable name for every node of output's graph: its label, else op + index (mul1, const2)."""
     names: dict[Value, str] = {}
@@ -121,13 +127,15 @@ class Step:
         )
 
     def sum_text(self) -> str:
-        """The parent's gradient forming: 0.25 + 0.5 = 0.75 (term 2 of 2)."""
-        total = f"{format_number(self.after)} (term {self.term} of {self.terms})"
+        """The parent's gradient forming: x.grad = 3.0 + 3.0 = 6.0 (term 2 of 2: complete)."""
+        if self.terms == 1:
+            return f"{self.parent_name}.grad = {format_number(self.contribution)} (its only term: complete)"
+        progress = "complete" if self.term == self.terms else f"{self.terms - self.term} more to come"
         if self.term == 1:
-            return f"{self.parent_name}.grad = {format_number(self.contribution)} = {total}"
+            return f"{self.parent_name}.grad = {format_number(self.contribution)} (term 1 of {self.terms}; {progress})"
         return (
-            f"{self.parent_name}.grad = {format_number(self.before)}"
-            f" + {format_number(self.contribution)} = {total}"
+            f"{self.parent_name}.grad = {format_number(self.before)} + {format_term(self.contribution)}"
+            f" = {format_number(self.after)} (term {self.term} of {self.terms}: {progress})"
         )
 
 

@@ -1,0 +1,385 @@
+"""``python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE]``.
+
+Builds the graph of one expression, prints its forward values, then every step of
+backward (node, parent, upstream, local, contribution, rule), then each input's
+gradient. ``--frames DIR`` writes one picture per step; ``--html FILE`` writes one
+self-contained page that steps through them.
+
+The expression is parsed with Python's ``ast`` and checked against a whitelist:
+numbers, variables, ``+ - * / **``, unary minus, parentheses and calls of the
+engine's functions. It is never evaluated by Python; a small tree walk builds the
+``Value`` graph. Anything else is refused with a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .engine import Value
+from .steps import Step, backward_steps, format_number, forward_order, node_names
+
+USAGE = 'usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+FUNCTIONS: dict[str, Callable[..., Value]] = {
+    "exp": Value.exp, "log": Value.log, "sqrt": Value.sqrt, "tanh": Value.tanh, "sigmoid": Value.sigmoid,
+    "relu": Value.relu, "leaky_relu": Value.leaky_relu, "sin": Value.sin, "cos": Value.cos, "abs": abs,
+}  # fmt: skip
+OPERATORS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"}
+MAX_LENGTH = 1000  # characters of expression
+MAX_DEPTH = 200  # levels of nesting in the expression's tree
+MAX_PICTURE_STEPS = 400  # --frames and --html draw one picture per step
+
+# What the whitelist refuses, in words (the ast node types of Python's grammar).
+REFUSED = {
+    ast.Attribute: "attribute access (a.b)", ast.Subscript: "subscripts (a[i])", ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions", ast.Compare: "comparisons", ast.BoolOp: "and/or",
+    ast.IfExp: "conditional expressions (a if c else b)", ast.NamedExpr: "assignment (:=)",
+    ast.JoinedStr: "strings", ast.List: "lists", ast.Tuple: "tuples (a, b)", ast.Dict: "dicts", ast.Set: "sets",
+    ast.Starred: "starred arguments (*a)", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
+    ast.Slice: "slices",
+}  # fmt: skip
+
+
+class ExplainError(Exception):
+    """A problem with what the user typed: reported in one line, exit status 2."""
+
+
+# --- the expression language ---
+
+
+def parse_expression(text: str) -> ast.Expression:
+    """The checked syntax tree of text; ExplainError naming what is not allowed."""
+    if len(text) > MAX_LENGTH:
+        raise ExplainError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    if not text.strip():
+        raise ExplainError("the expression is empty")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError):
+        raise ExplainError(_why_not_an_expression(text)) from None
+    except (RecursionError, MemoryError):
+        raise ExplainError("the expression is nested too deeply") from None
+    _check(tree)
+    return tree
+
+
+def _why_not_an_expression(text: str) -> str:
+    """Name the statement when text is one (import os, x = 1, a; b), else say where the syntax breaks."""
+    try:
+        module = ast.parse(text, mode="exec")
+    except (SyntaxError, ValueError) as error:
+        message = getattr(error, "msg", str(error))
+        offset = getattr(error, "offset", None)
+        return f"not a valid expression: {message}" + (f" (at character {offset})" if offset else "")
+    except (RecursionError, MemoryError):
+        return "the expression is nested too deeply"
+    if len(module.body) > 1:
+        return "only one expression is allowed: ';' and several statements are not"
+    kind = type(module.body[0]).__name__ if module.body else "nothing"
+    return f"only an expression is allowed, not a statement ({kind})"
+
+
+def _check(tree: ast.Expression) -> None:
+    """Walk the tree (iteratively) and refuse every node outside the whitelist, and deep nesting."""
+    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExplainError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        _check_node(node)
+        children = [node.left, node.right] if isinstance(node, ast.BinOp) else []
+        if isinstance(node, ast.UnaryOp):
+            children = [node.operand]
+        elif isinstance(node, ast.Call):
+            children = list(node.args)
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _check_node(node: ast.AST) -> None:
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in OPERATORS:
+            raise ExplainError(f"the operator {_source_of(node.op)} is not allowed; use + - * / **")
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise ExplainError(f"the operator {_source_of(node.op)} is not allowed; only unary minus is")
+    elif isinstance(node, ast.Constant):
+        if type(node.value) not in (int, float):
+            raise ExplainError(f"{_kind_of_constant(node.value)} are not allowed; only numbers")
+    elif isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExplainError(f"{node.id} is a function: call it, as in {node.id}(x)")
+    elif isinstance(node, ast.Call):
+        _check_call(node)
+    else:
+        what = REFUSED.get(type(node), type(node).__name__)
+        raise ExplainError(f"{what} is not allowed; use numbers, variables, + - * / **, and {_function_list()}")
+
+
+def _check_call(node: ast.Call) -> None:
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in FUNCTIONS:
+        called = name if name else "anything but a function name"
+        raise ExplainError(f"calling {called} is not allowed; the functions are {_function_list()}")
+    if node.keywords:
+        raise ExplainError(f"keyword arguments are not allowed: write {name}(x)")
+    most = 2 if name == "leaky_relu" else 1
+    if not 1 <= len(node.args) <= most:
+        raise ExplainError(f"{name} takes {'1 or 2 arguments (x, slope)' if most == 2 else 'one argument'}, got {len(node.args)}")
+    if len(node.args) == 2 and _literal(node.args[1]) is None:
+        raise ExplainError("leaky_relu's slope must be a number, as in leaky_relu(x, 0.1)")
+
+
+def _function_list() -> str:
+    return ", ".join(f"{name}()" for name in FUNCTIONS)
+
+
+def _kind_of_constant(value: Any) -> str:
+    kinds = {str: "strings", bytes: "bytes", bool: "True and False", complex: "complex numbers"}
+    return kinds.get(type(value), f"{type(value).__name__} constants")
+
+
+def _source_of(op: ast.AST) -> str:
+    symbols = {"Mod": "%", "FloorDiv": "//", "MatMult": "@", "LShift": "<<", "RShift": ">>", "BitOr": "|",
+               "BitXor": "^", "BitAnd": "&", "Invert": "~", "Not": "not"}  # fmt: skip
+    return symbols.get(type(op).__name__, type(op).__name__)
+
+
+def _literal(node: ast.AST) -> float | None:
+    """The number a literal (or a negated literal) stands for; None for anything else."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _literal(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        try:
+            number = float(node.value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ExplainError(f"the number {str(node.value)[:20]} is too large for a float")
+        return number
+    return None
+
+
+def build(tree: ast.Expression, variables: dict[str, Value]) -> Value:
+    """The Value graph of a checked tree: numbers become constant leaves, names the given variables."""
+    return _build(tree.body, variables)
+
+
+def _build(node: ast.AST, variables: dict[str, Value]) -> Value:
+    number = _literal(node)
+    if number is not None:
+        return Value(number)
+    if isinstance(node, ast.Name):
+        return variables[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _build(node.operand, variables)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.Call):
+        argument = _build(node.args[0], variables)
+        if len(node.args) == 2:
+            return argument.leaky_relu(_literal(node.args[1]))
+        return FUNCTIONS[node.func.id](argument)
+    left = _build(node.left, variables)
+    exponent = _literal(node.right) if isinstance(node.op, ast.Pow) else None
+    right = exponent if exponent is not None else _build(node.right, variables)  # x**3 keeps 3 on the node
+    return getattr(left, OPERATORS[type(node.op)])(right)
+
+
+def names_in(tree: ast.Expression) -> list[str]:
+    """The variable names of the expression, in order of first appearance."""
+    functions = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    variables = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in functions]
+    variables.sort(key=lambda node: node.col_offset)
+    return list(dict.fromkeys(node.id for node in variables))
+
+
+def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Value]:
+    """name=value arguments as labelled leaves; every needed name given once, with a finite number."""
+    values: dict[str, Value] = {}
+    for assignment in assignments:
+        name, _, text = assignment.partition("=")
+        name = name.strip()
+        if not name.isidentifier():
+            raise ExplainError(f"{assignment!r}: give variables as name=number, as in x=2")
+        if name in values:
+            raise ExplainError(f"{name} is given twice")
+        if name not in needed:
+            raise ExplainError(f"{name}={text} is not used in the expression")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ExplainError(f"{name}={text}: {text!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ExplainError(f"{name}={text}: give a finite number")
+        values[name] = Value(number, label=name)
+    missing = [name for name in needed if name not in values]
+    if missing:
+        raise ExplainError(f"no value for {', '.join(missing)}: add {' '.join(m + '=NUMBER' for m in missing)}")
+    return values
+
+
+# --- the printed explanation ---
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Rows of text in aligned columns, under a header line."""
+    widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in [headers, *rows]]  # fmt: skip
+    return "\n".join("  " + line for line in lines)
+
+
+def forward_rows(output: Value, names: dict[Value, str]) -> list[list[str]]:
+    rows = []
+    for node in forward_order(output):
+        kind = "input" if node.is_leaf and node.label else "constant" if node.is_leaf else node.op
+        if node.op in ("**", "leaky_relu") and node.arg is not None:
+            kind += f" ({node.arg:g})"
+        operands = ", ".join(names[parent] for parent in node.parents)
+        mark = "<- output" if node is output else ""
+        rows.append([names[node], kind, operands, format_number(node.data), mark])
+    return rows
+
+
+def step_rows(steps: list[Step]) -> list[list[str]]:
+    return [[str(s.number), s.node_name, s.parent_name, format_number(s.upstream), format_number(s.local),
+             format_number(s.contribution), s.rule] for s in steps]  # fmt: skip
+
+
+def explanation(text: str, output: Value, variables: dict[str, Value], steps: list[Step]) -> str:
+    names = node_names(output)
+    out = names[output]
+    parts = [f"expression: {text}", "", "forward (each value after its operands):",
+             table(["node", "op", "operands", "value", ""], forward_rows(output, names)), "",
+             f"backward (the chain rule, one edge at a time, from {out} back to the inputs; d{out}/d{out} = 1):"]  # fmt: skip
+    if steps:
+        parts.append(table(["step", "node", "parent", "upstream", "local", "contribution", "rule"], step_rows(steps)))
+        parts.append("  (parent.grad += upstream x local = contribution; upstream = d" + out + "/d(node))")
+    else:
+        parts.append("  no steps: the output is a leaf")
+    parts += ["", "gradients (from backward()):"]
+    width = max((len(name) for name in variables), default=0)
+    parts += [f"  d{out}/d{name.ljust(width)} = {name}.grad = {format_number(value.grad)}"
+              for name, value in variables.items()] or ["  no variables"]  # fmt: skip
+    return "\n".join(parts)
+
+
+# --- pictures: one frame per step ---
+
+
+def frame_title(output: Value, steps: list[Step], number: int) -> str:
+    """What frame `number` shows: the seed (0), else step `number`'s chain-rule line."""
+    out = node_names(output)[output]
+    if number == 0:
+        return f"step 0 of {len(steps)}: the seed, d{out}/d{out} = 1.0"
+    return f"step {number} of {len(steps)}: {steps[number - 1]}"
+
+
+def frame(output: Value, steps: list[Step], number: int, captioned: bool = True) -> Any:
+    """The graph as it stands after `number` steps (0: only the seed), the current edge highlighted.
+
+    captioned: with the step's line above the graph and the legend (the web page shows both itself).
+    """
+    from .draw import draw
+
+    title = frame_title(output, steps, number) if captioned else None
+    if number == 0:
+        return draw(output, highlight=output, edge_labels=True, grads={output: 1.0}, title=title, legend=captioned)
+    return draw(output, highlight=steps[number - 1], edge_labels=True, title=title, legend=captioned)
+
+
+def write_frames(output: Value, steps: list[Step], directory: Path, picture_format: str) -> list[Path]:
+    """step_000.png (the seed), step_001.png, ...: one picture per step of backward."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number in range(len(steps) + 1):
+        path = directory / f"step_{number:03d}.{picture_format}"
+        path.write_bytes(frame(output, steps, number).pipe(format=picture_format))
+        written.append(path)
+    return written
+
+
+# --- the command line ---
+
+
+def parse_arguments(argv: list[str]) -> dict[str, Any]:
+    """explain's arguments: the first non-option is EXPR (even "-x*2"), then name=value pairs."""
+    if not argv or argv[0] in ("-h", "--help"):
+        raise ExplainError("help")
+    if argv[0] != "explain":
+        raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
+    options: dict[str, Any] = {"expression": None, "assignments": [], "frames": None, "html": None, "format": "png"}
+    words = iter(argv[1:])
+    for word in words:
+        option, equals, inline = word.partition("=")
+        if option in ("--frames", "--html", "--format"):
+            value = inline if equals else next(words, None)
+            if not value:
+                raise ExplainError(f"{option} needs a value")
+            options[option[2:]] = value
+        elif word in ("-h", "--help"):
+            raise ExplainError("help")
+        elif word.startswith("--"):
+            raise ExplainError(f"unknown option {word[:40]}")
+        elif options["expression"] is None:
+            options["expression"] = word
+        else:
+            options["assignments"].append(word)
+    if options["expression"] is None:
+        raise ExplainError('give an expression, as in: python -m autograd explain "x*y" x=2 y=3')
+    if options["format"] not in ("png", "svg"):
+        raise ExplainError(f"--format takes png or svg, not {options['format'][:20]!r}")
+    return options
+
+
+def explain(options: dict[str, Any]) -> int:
+    """Build, explain, and write the pictures; ExplainError for what the user must fix."""
+    tree = parse_expression(options["expression"])
+    variables = parse_variables(options["assignments"], names_in(tree))
+    try:
+        output = build(tree, variables)
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise ExplainError(f"cannot compute the expression: {error}") from None
+    steps = backward_steps(output)
+    output.backward()
+    print(explanation(options["expression"], output, variables, steps))
+    if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
+        raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
+    if options["frames"]:
+        written = write_frames(output, steps, Path(options["frames"]), options["format"])
+        print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
+    if options["html"]:
+        from ._html import write_html
+
+        write_html(output, steps, options["expression"], Path(options["html"]))
+        print(f"\nwrote {options['html']}: open it in a browser and step with the arrow keys")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; 0 on success, 2 for a problem with the input, 1 when writing fails."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return explain(parse_arguments(argv))
+    except ExplainError as error:
+        if str(error) == "help":
+            print(USAGE + "\n\n" + __doc__.split("\n\n", 1)[1].strip())
+            return 0 if argv and argv[-1] in ("-h", "--help") else 2
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("error: the expression is nested too deeply", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: cannot write: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the promise: no input ever prints a traceback
+        print(f"error: internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
