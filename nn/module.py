@@ -12,6 +12,7 @@ is a list of layers, each reading the previous layer's outputs.
 
 from __future__ import annotations
 
+import numbers
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -61,7 +62,7 @@ def _inputs(x: Any, nin: int, who: str) -> tuple[Value, ...]:
     Called once per forward pass of a whole layer or MLP, so the first layer's neurons
     all share the same input nodes instead of each making its own.
     """
-    if isinstance(x, (Value, int, float)) or not hasattr(x, "__len__"):
+    if isinstance(x, (Value, str, bytes, numbers.Number)) or not hasattr(x, "__len__"):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}: {x!r:.60}")
     if len(x) != nin:
         raise ValueError(f"{who} expected {nin} inputs, got {len(x)}")
@@ -71,7 +72,7 @@ def _inputs(x: Any, nin: int, who: str) -> tuple[Value, ...]:
 def _constant(item: Any, who: str) -> Value:
     if isinstance(item, Value):
         return item
-    if isinstance(item, bool) or not isinstance(item, (int, float)):
+    if isinstance(item, bool) or not isinstance(item, numbers.Real):
         raise TypeError(f"{who}: inputs must be numbers or Values, got {type(item).__name__}: {item!r:.60}")
     return Value(item)
 
