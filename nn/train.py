@@ -185,12 +185,21 @@ def _single(out: Any) -> Any:
     return out[0] if len(out) == 1 else out
 
 
+def _predicted_class(scores: Any) -> int:
+    """The index of the largest score (class 0 for a one-output model)."""
+    if isinstance(scores, Value):
+        return 0
+    return max(range(len(scores)), key=lambda j: scores[j].data)
+
+
 def _correct(name: str | None, outputs: list[Any], targets: list[Any]) -> int:
     """How many predictions of a classification loss are right."""
+    pairs = zip(outputs, targets, strict=True)
     if name == "cross_entropy":
-        return sum(max(range(len(o)), key=lambda j: o[j].data) == int(t) for o, t in zip(outputs, targets, strict=True))
+        return sum(_predicted_class(scores) == float(t) for scores, t in pairs)
+    # one output: a probability (threshold 0.5) or a logit/score (threshold 0); target 1 (or +1) is positive
     threshold = 0.5 if name == "binary_cross_entropy" else 0.0
-    return sum((o.data >= threshold) == (float(t) >= 0.5) for o, t in zip(outputs, targets, strict=True))
+    return sum((out.data >= threshold) == (float(t) >= 0.5) for out, t in pairs)
 
 
 def _progress_bar(epochs: int, progress: bool) -> Any:

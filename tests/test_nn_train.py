@@ -213,3 +213,13 @@ def test_history_repr():
     history.accuracy += [0.5, 0.75]
     assert repr(history) == "History(2 epochs, loss 1 -> 0.5, accuracy 0.750)"
     assert len(history) == 2 and not math.isnan(history.loss[-1])
+
+
+def test_accuracy_counts_right_predictions_for_each_classification_loss():
+    from nn.train import _correct
+
+    assert _correct("cross_entropy", [[Value(0.1), Value(2.0)], [Value(3.0), Value(-1.0)]], [1, 1]) == 1
+    assert _correct("cross_entropy", [Value(0.3)], [Value(0.0)]) == 1  # one class: always class 0
+    assert _correct("binary_cross_entropy", [Value(0.7), Value(0.4), Value(0.2)], [1, 1, 0]) == 2
+    assert _correct("binary_cross_entropy_with_logits", [Value(0.3), Value(-0.4)], [1, 1]) == 1
+    assert _correct("hinge", [Value(0.3), Value(-0.4), Value(-2.0)], [1, -1, 0]) == 3
