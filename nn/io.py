@@ -71,9 +71,13 @@ def save(model: Any, path: str | os.PathLike) -> None:
     except ValueError:
         raise ValueError(f"save: the model has nan or inf weights, which JSON cannot store ({path})") from None
     temporary = f"{os.fspath(path)}.tmp"
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 # --- loading: read, parse, check, build ---
@@ -101,7 +105,7 @@ def _read_text(path: Any) -> str:
     if b"\x00" in raw:
         raise _Problem("it is a binary file, not a JSON model file")
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError:
         raise _Problem("it is not UTF-8 text (a binary file?), not a JSON model file") from None
 

@@ -95,7 +95,11 @@ class Module:
 
 
 class Neuron(Module):
-    """out = activation(w . x + b): n weights, one bias, one activation."""
+    """out = activation(w . x + b): n weights, one bias, one activation.
+
+    A Neuron on its own draws its weights as a 1 x nin matrix (fan_out = 1); inside a
+    Layer, the layer draws one nout x nin matrix and gives each neuron a row.
+    """
 
     def __init__(self, nin: int, activation: str = "relu", init: Any = "he", seed: Any = None) -> None:
         self.nin = _check_size("nin", nin)

@@ -176,3 +176,17 @@ def test_a_pickle_file_is_refused_and_never_unpickled(tmp_path):
     with pytest.raises(ValueError):
         nn.load(path)
     assert not os.path.exists(tmp_path / "pwned")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(good_record()).encode())
+    assert nn.load(path).num_parameters() == 9
+
+
+def test_saving_over_a_file_replaces_it_whole(tmp_path):
+    path = tmp_path / "m.json"
+    nn.save(MLP(2, [8, 8, 1], seed=0), path)
+    nn.save(Neuron(2, seed=1), path)
+    assert type(nn.load(path)) is Neuron
+    assert sorted(os.listdir(tmp_path)) == ["m.json"]
