@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -60,28 +61,28 @@ def parse_expression(text: str) -> ast.Expression:
         raise ExplainError("the expression is empty")
     try:
         tree = ast.parse(text, mode="eval")
-    except (SyntaxError, ValueError):
-        raise ExplainError(_why_not_an_expression(text)) from None
+    except (SyntaxError, ValueError) as error:
+        raise ExplainError(_why_not_an_expression(text, error)) from None
     except (RecursionError, MemoryError):
         raise ExplainError("the expression is nested too deeply") from None
     _check(tree)
     return tree
 
 
-def _why_not_an_expression(text: str) -> str:
+def _why_not_an_expression(text: str, error: Exception) -> str:
     """Name the statement when text is one (import os, x = 1, a; b), else say where the syntax breaks."""
+    message = getattr(error, "msg", str(error))
+    offset = getattr(error, "offset", None)
+    syntax = f"not a valid expression: {message}" + (f" (at character {offset})" if offset else "")
     try:
         module = ast.parse(text, mode="exec")
-    except (SyntaxError, ValueError) as error:
-        message = getattr(error, "msg", str(error))
-        offset = getattr(error, "offset", None)
-        return f"not a valid expression: {message}" + (f" (at character {offset})" if offset else "")
-    except (RecursionError, MemoryError):
-        return "the expression is nested too deeply"
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return syntax
     if len(module.body) > 1:
         return "only one expression is allowed: ';' and several statements are not"
-    kind = type(module.body[0]).__name__ if module.body else "nothing"
-    return f"only an expression is allowed, not a statement ({kind})"
+    if not module.body or isinstance(module.body[0], ast.Expr):
+        return syntax
+    return f"only an expression is allowed, not a statement ({type(module.body[0]).__name__})"
 
 
 def _check(tree: ast.Expression) -> None:
@@ -103,13 +104,13 @@ def _check(tree: ast.Expression) -> None:
 def _check_node(node: ast.AST) -> None:
     if isinstance(node, ast.BinOp):
         if type(node.op) not in OPERATORS:
-            raise ExplainError(f"the operator {_source_of(node.op)} is not allowed; use + - * / **")
+            raise ExplainError(f"not allowed: the operator {_source_of(node.op)}. Use + - * / **")
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise ExplainError(f"the operator {_source_of(node.op)} is not allowed; only unary minus is")
+            raise ExplainError(f"not allowed: the operator {_source_of(node.op)}. Only unary minus is")
     elif isinstance(node, ast.Constant):
         if type(node.value) not in (int, float):
-            raise ExplainError(f"{_kind_of_constant(node.value)} are not allowed; only numbers")
+            raise ExplainError(f"not allowed: {_kind_of_constant(node.value)}. Only numbers are")
     elif isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise ExplainError(f"{node.id} is a function: call it, as in {node.id}(x)")
@@ -117,14 +118,14 @@ def _check_node(node: ast.AST) -> None:
         _check_call(node)
     else:
         what = REFUSED.get(type(node), type(node).__name__)
-        raise ExplainError(f"{what} is not allowed; use numbers, variables, + - * / **, and {_function_list()}")
+        raise ExplainError(f"not allowed: {what}. Allowed: numbers, variables, + - * / **, (), {_function_list()}")
 
 
 def _check_call(node: ast.Call) -> None:
     name = node.func.id if isinstance(node.func, ast.Name) else None
     if name not in FUNCTIONS:
         called = name if name else "anything but a function name"
-        raise ExplainError(f"calling {called} is not allowed; the functions are {_function_list()}")
+        raise ExplainError(f"not allowed: calling {called}. The functions are {_function_list()}")
     if node.keywords:
         raise ExplainError(f"keyword arguments are not allowed: write {name}(x)")
     most = 2 if name == "leaky_relu" else 1
@@ -135,11 +136,12 @@ def _check_call(node: ast.Call) -> None:
 
 
 def _function_list() -> str:
-    return ", ".join(f"{name}()" for name in FUNCTIONS)
+    return " ".join(f"{name}()" for name in FUNCTIONS)
 
 
 def _kind_of_constant(value: Any) -> str:
-    kinds = {str: "strings", bytes: "bytes", bool: "True and False", complex: "complex numbers"}
+    kinds = {str: "strings", bytes: "bytes", bool: "True and False", complex: "complex numbers",
+             type(None): "None", type(...): "..."}  # fmt: skip
     return kinds.get(type(value), f"{type(value).__name__} constants")
 
 
@@ -160,7 +162,7 @@ def _literal(node: ast.AST) -> float | None:
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise ExplainError(f"the number {str(node.value)[:20]} is too large for a float")
+            raise ExplainError("a number in the expression is too large for a float")
         return number
     return None
 
@@ -202,14 +204,17 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
     """name=value arguments as labelled leaves; every needed name given once, with a finite number."""
     values: dict[str, Value] = {}
     for assignment in assignments:
-        name, _, text = assignment.partition("=")
+        name, equals, text = assignment.partition("=")
         name = name.strip()
-        if not name.isidentifier():
+        if not equals and name in needed:
+            raise ExplainError(f"{name} has no value: write {name}=NUMBER")
+        if not equals or not name.isidentifier():
             raise ExplainError(f"{assignment!r}: give variables as name=number, as in x=2")
         if name in values:
             raise ExplainError(f"{name} is given twice")
         if name not in needed:
-            raise ExplainError(f"{name}={text} is not used in the expression")
+            print(f"note: {name} is not in the expression; ignoring {name}={text}", file=sys.stderr)
+            continue
         try:
             number = float(text)
         except ValueError:
@@ -309,11 +314,11 @@ def write_frames(output: Value, steps: list[Step], directory: Path, picture_form
 
 def parse_arguments(argv: list[str]) -> dict[str, Any]:
     """explain's arguments: the first non-option is EXPR (even "-x*2"), then name=value pairs."""
-    if not argv or argv[0] in ("-h", "--help"):
-        raise ExplainError("help")
+    if argv[0] in ("-h", "--help"):
+        return {"help": True}
     if argv[0] != "explain":
         raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
-    options: dict[str, Any] = {"expression": None, "assignments": [], "frames": None, "html": None, "format": "png"}
+    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png"}
     words = iter(argv[1:])
     for word in words:
         option, equals, inline = word.partition("=")
@@ -323,11 +328,11 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
                 raise ExplainError(f"{option} needs a value")
             options[option[2:]] = value
         elif word in ("-h", "--help"):
-            raise ExplainError("help")
+            return {"help": True}
+        elif options["expression"] is None:  # the expression may start with '-' or even '--'
+            options["expression"] = word
         elif word.startswith("--"):
             raise ExplainError(f"unknown option {word[:40]}")
-        elif options["expression"] is None:
-            options["expression"] = word
         else:
             options["assignments"].append(word)
     if options["expression"] is None:
@@ -365,16 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0 on success, 2 for a problem with the input, 1 when writing fails."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return explain(parse_arguments(argv))
-    except ExplainError as error:
-        if str(error) == "help":
-            print(USAGE + "\n\n" + __doc__.split("\n\n", 1)[1].strip())
-            return 0 if argv and argv[-1] in ("-h", "--help") else 2
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except RecursionError:
-        print("error: the expression is nested too deeply", file=sys.stderr)
-        return 2
+        return _run(argv)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as error:
         print(f"error: cannot write: {error}", file=sys.stderr)
         return 1
@@ -383,3 +382,21 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the promise: no input ever prints a traceback
         print(f"error: internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
+
+
+def _run(argv: list[str]) -> int:
+    if not argv:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        options = parse_arguments(argv)
+        if options["help"]:
+            print(USAGE + "\n\n" + __doc__.split("\n\n", 1)[1].strip())
+            return 0
+        return explain(options)
+    except ExplainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("error: the expression is nested too deeply", file=sys.stderr)
+        return 2

@@ -1,0 +1,154 @@
+"""python -m autograd explain: numbers, frames, the page, and every kind of hostile input."""
+
+import contextlib
+import io
+import json
+import math
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograd import backward_steps
+from autograd.cli import build, main, parse_expression, parse_variables
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True,
+                          timeout=60, cwd=cwd)
+
+
+def run_here(*args):
+    """main() in this process (fast, for hypothesis): (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_explain_prints_forward_steps_and_gradients():
+    result = run("explain", "tanh(x*w + b)", "x=2", "w=-3", "b=6.88")
+    assert result.returncode == 0 and result.stderr == ""
+    out = result.stdout
+    assert re.search(r"^\s+tanh1\s+tanh\s+add1\s+0\.706419\s+<- output$", out, re.M)
+    assert re.search(r"^\s+mul1\s+\*\s+x, w\s+-6\.0$", out, re.M)
+    local = 1 - math.tanh(0.88) ** 2
+    rows = re.findall(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(d.*)$", out, re.M)
+    assert [(r[1], r[2]) for r in rows] == [("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"), ("mul1", "w")]
+    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/du tanh(u) = 1 - tanh(u)^2"
+    assert float(rows[3][5]) == pytest.approx(-3 * local, rel=1e-5)
+    gradients = dict(re.findall(r"dtanh1/d(\w+)\s*= \w+\.grad = (\S+)", out))
+    assert float(gradients["x"]) == pytest.approx(-3 * local, rel=1e-5)
+    assert float(gradients["w"]) == pytest.approx(2 * local, rel=1e-5)
+    assert float(gradients["b"]) == pytest.approx(local, rel=1e-5)
+
+
+def test_numbers_are_constants_a_literal_exponent_stays_on_the_node():
+    status, out, _ = run_here("explain", "3*x**2 - x/4", "x=2")
+    assert status == 0
+    assert re.search(r"^\s+pow1\s+\*\* \(2\)\s+x\s+4\.0$", out, re.M)
+    assert re.search(r"dsub1/dx\s*= x\.grad = 11\.75$", out, re.M)  # 6x - 1/4
+
+
+def test_frames_one_picture_per_step_plus_the_seed(tmp_path):
+    result = run("explain", "x*x + y", "x=3", "y=1", "--frames", str(tmp_path / "frames"))
+    assert result.returncode == 0, result.stderr
+    files = sorted((tmp_path / "frames").iterdir())
+    assert [f.name for f in files] == [f"step_{n:03d}.png" for n in range(5)]  # 4 edges + the seed
+    assert all(f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
+    svg = run("explain", "x*x", "x=3", "--frames", str(tmp_path / "svg"), "--format", "svg")
+    assert svg.returncode == 0
+    texts = [f.read_text() for f in sorted((tmp_path / "svg").iterdir())]
+    assert len(texts) == 3 and all("<svg" in t for t in texts)
+    assert "step 2 of 2: x.grad += 1.0 (upstream) x 3.0 (d(a*b)/db) = 3.0" in texts[2]
+    assert "grad 3.0 + 3.0 = 6.0 (2 of 2 terms)" in texts[2]  # the sum forming
+    assert "grad 3.0 (1 of 2 terms)" in texts[1]
+    assert re.search(r">grad</text>", texts[0])  # x not reached yet: no gradient
+
+
+def test_html_page_is_self_contained_and_holds_every_step(tmp_path):
+    page = tmp_path / "sub" / "explain.html"
+    result = run("explain", "tanh(x*w + b)", "x=2", "w=-3", "b=6.88", "--html", str(page))
+    assert result.returncode == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert not re.search(r"https?://", text)  # nothing fetched: no scripts, styles or fonts from elsewhere
+    assert not re.search(r"<link|@import|@font-face|<script[^>]*\bsrc=", text, re.I)
+    assert not re.search(r"""(src|href)=["'](?!data:)""", text)
+    for marker in ['id="prev"', 'id="next"', 'type="range"', "keydown", "ArrowRight", 'id="equation"', 'id="grads"']:
+        assert marker in text
+    frames = json.loads(re.search(r"const FRAMES = (.*);\n", text).group(1))
+    tree = parse_expression("tanh(x*w + b)")
+    steps = backward_steps(build(tree, parse_variables(["x=2", "w=-3", "b=6.88"], ["x", "w", "b"])))
+    assert len(frames) == len(steps) + 1
+    assert [f["equation"] for f in frames[1:]] == [str(s) for s in steps]
+    assert all(f["picture"].startswith("data:image/png;base64,") for f in frames)
+    x_row = [r for r in frames[3]["rows"] if r["name"] == "x"][0]
+    assert x_row["grad"] == "" and x_row["status"] == "not reached"
+    assert [r for r in frames[4]["rows"] if r["name"] == "x"][0]["grad"] == "-1.50292"
+
+
+@pytest.mark.parametrize("expression, says", [
+    ("x.__class__", "attribute access"), ("x[0]", "subscripts"), ("__import__('os').system('ls')", "calling"),
+    ("open('f')", "calling open"), ("lambda: 1", "lambda"), ("[x for x in y]", "comprehensions"),
+    ("'text'", "strings"), ("import os", "statement (Import)"), ("x = 1", "statement (Assign)"),
+    ("x; x", "';'"), ("(x := 3)", "assignment"), ("x % 2", "%"), ("x < 1", "comparisons"),
+    ("tanh", "is a function"), ("tanh(x, 2)", "one argument"), ("tanh(x=1)", "keyword"), ("True", "True"),
+    ("1j", "complex"), ("x if x else 1", "conditional"), ("", "empty"), ("x +", "not a valid expression"),
+    ("2**10**10", "overflow"), ("10**10**10**10", "overflow"), ("x**1e300", "overflow"), ("log(x - 2)", "log"),
+    ("1/(x-2)", "division by zero"), ("1e999", "too large"), ("9" * 400, "too large"), ("x" + "+x" * 600, "characters long"),
+    ("-" * 400 + "x", "nested too deeply"), ("(" * 300 + "x" + ")" * 300, "nested"), ("-" * 150 + "exp(" * 60 + "x" + ")" * 60, "nested too deeply"),
+])  # fmt: skip
+def test_hostile_expressions_are_refused_in_one_line(expression, says):
+    result = run("explain", expression, "x=2")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    error = [line for line in result.stderr.splitlines() if not line.startswith("note:")]
+    assert len(error) == 1 and error[0].startswith("error: ") and says in error[0]
+
+
+@pytest.mark.parametrize("arguments, says", [
+    (["x*y", "x=abc", "y=1"], "'abc' is not a number"), (["x*y", "x=1"], "no value for y"),
+    (["x*y", "x=1", "y"], "y has no value"), (["x", "x=nan"], "finite"), (["x", "x=inf"], "finite"),
+    (["x", "x=1", "x=2"], "twice"), (["x", "1x=2"], "name=number"), (["x", "x=1", "--frames"], "needs a value"),
+    (["x", "x=1", "--bogus"], "unknown option"), (["x", "x=1", "--format", "gif"], "png or svg"),
+])  # fmt: skip
+def test_bad_variables_and_options_exit_2(arguments, says):
+    status, out, err = run_here("explain", *arguments)
+    assert status == 2 and out == "" and says in err and len(err.strip().splitlines()) == 1
+
+
+def test_usage_help_and_unknown_command():
+    assert run().returncode == 2
+    helped = run("explain", "--help")
+    assert helped.returncode == 0 and "usage:" in helped.stdout
+    assert run("frobnicate").returncode == 2
+
+
+def test_an_expression_may_start_with_minus_and_unused_variables_are_noted():
+    status, out, err = run_here("explain", "-x*2", "x=3", "z=1")
+    assert status == 0 and "dmul1/dx = x.grad = -2.0" in out and "z is not in the expression" in err
+
+
+EXPRESSION_CHARACTERS = "xyw0123456789.+-*/() e,_abcdefghijklmnopqrstuvwxyz[]{}'\"=;:<>%@~!&|^\\#\n\t"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(EXPRESSION_CHARACTERS, max_size=40), st.text(max_size=30),
+                 st.lists(st.sampled_from(["x", "y", "tanh(", "exp(", "log(", ")", "**", "*", "/", "-", "+", "2",
+                                           "0", "1e308", "(", "relu(", "sqrt(", ".5"]), max_size=25).map("".join)))
+def test_random_strings_exit_0_or_2_never_a_traceback_in_process(expression):
+    status, out, err = run_here("explain", expression, "x=2", "y=-0.5")
+    assert status in (0, 2), err
+    assert "Traceback" not in out + err
+    if status == 2:
+        assert out == "" and err.startswith(("error: ", "note: "))
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.text(EXPRESSION_CHARACTERS.replace("\\", ""), min_size=1, max_size=30).filter(lambda s: "\x00" not in s))
+def test_random_strings_by_subprocess(expression):
+    result = run("explain", expression, "x=2")
+    assert result.returncode in (0, 2) and "Traceback" not in result.stdout + result.stderr
