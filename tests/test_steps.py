@@ -41,7 +41,8 @@ def test_x_times_x_has_two_steps_that_sum_to_2x():
     assert [s.slot for s in steps] == [0, 1]
     assert [(s.term, s.terms) for s in steps] == [(1, 2), (2, 2)]
     assert steps[1].before == 3.0 and steps[1].after == 6.0
-    assert steps[1].sum_text() == "x.grad = 3.0 + 3.0 = 6.0 (term 2 of 2)"
+    assert steps[0].sum_text() == "x.grad = 3.0 (term 1 of 2; 1 more to come)"
+    assert steps[1].sum_text() == "x.grad = 3.0 + 3.0 = 6.0 (term 2 of 2: complete)"
 
 
 def test_no_grad_changes_and_leaves_have_no_steps():
