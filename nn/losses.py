@@ -157,8 +157,9 @@ def binary_cross_entropy(probs: Any, targets: Any) -> Value:
     for i, (p, t) in enumerate(zip(probs, targets, strict=True)):
         p_data = _number(p, "binary_cross_entropy: probs")
         if not 0.0 < p_data < 1.0:
-            raise ValueError(f"binary_cross_entropy: probs must lie in (0, 1), but probs[{i}] = {p_data!r}; "
-                             "for raw scores use binary_cross_entropy_with_logits")
+            hint = " (sigmoid rounds to 1.0 for logits above ~37, to 0.0 below ~-745)" if p_data in (0.0, 1.0) else ""
+            raise ValueError(f"binary_cross_entropy: probs must lie in (0, 1), but probs[{i}] = {p_data!r}{hint}; "
+                             "use binary_cross_entropy_with_logits on raw scores instead")
         p = p if isinstance(p, Value) else Value(p_data)
         terms.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
     return _mean(terms)
