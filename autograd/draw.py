@@ -29,11 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Value
-from .steps import Step, backward_steps, format_number, format_term, forward_order, gradients_at, node_names
+from .steps import (
+    Step,
+    backward_steps,
+    dot_role,
+    format_number,
+    format_term,
+    forward_order,
+    gradients_at,
+    node_names,
+)
 
 # Fill and border colours: one kind of node each, explained by the legend.
 COLOURS = {
     "input": ("#dbeafe", "#1d4ed8"),  # a labelled leaf: what we differentiate with respect to
+    "parameter": ("#dcfce7", "#15803d"),  # an unlabelled weight or bias of a neuron's w.x+b
     "constant": ("#f3f4f6", "#9ca3af"),  # an unlabelled leaf, such as the 2 of 2*x
     "intermediate": ("#ffffff", "#4b5563"),
     "output": ("#fde68a", "#b45309"),
@@ -90,6 +100,8 @@ class _Picture:
         self.order = forward_order(output)
         self.ids = {node: f"v{index}" for index, node in enumerate(self.order)}
         self.names = node_names(output)
+        self.parameters = {parent for node in self.order if node.op == "dot"
+                           for slot, parent in enumerate(node.parents) if dot_role(node, slot)[0] in "wb"}  # fmt: skip
         self.show_grad = show_grad
         self.edge_labels = edge_labels
         self.step = highlight if isinstance(highlight, Step) else None
@@ -104,6 +116,9 @@ class _Picture:
             self.done = 0  # given gradients, or backward has not run: no products on the edges
         self.grads = grads
         self.by_edge = {(step.node, step.slot): step for step in self.steps}
+        self.received: dict[Value, list[Step]] = {}  # the contributions each node has so far
+        for step in self.steps[: self.done]:
+            self.received.setdefault(step.parent, []).append(step)
 
     def _index_of(self, step: Step) -> int:
         for index, candidate in enumerate(self.steps):
@@ -121,7 +136,7 @@ class _Picture:
         if node is self.output:
             return "output"
         if node.is_leaf:
-            return "input" if node.label else "constant"
+            return "input" if node.label else "parameter" if node in self.parameters else "constant"
         return "intermediate"
 
     def _add_value(self, dot: Any, node: Value) -> None:
@@ -143,7 +158,7 @@ class _Picture:
 
     def _grad_text(self, node: Value) -> str:
         """grad as it stands: a number, the sum forming, '(k of n terms)' while partial, blank if unreached."""
-        received = [step for step in self.steps[: self.done] if step.parent is node]
+        received = self.received.get(node, [])
         if self.step is not None and node is self.step.parent:
             terms = received[-1].terms
             note = f"{len(received)} of {terms} terms" if terms > 1 else "its only term"
@@ -210,7 +225,8 @@ def _add_legend(dot: Any) -> None:
     """A small key in one node: a swatch of each colour and what it means."""
     rows = "".join(
         f'<TR><TD BGCOLOR="{COLOURS[kind][0]}" COLOR="{COLOURS[kind][1]}" BORDER="1">{text}</TD></TR>'
-        for kind, text in [("input", "input (leaf with a label)"), ("constant", "constant (leaf)"),
+        for kind, text in [("input", "input (leaf with a label)"), ("parameter", "weight or bias (leaf)"),
+                           ("constant", "constant (leaf)"),
                            ("intermediate", "intermediate value"), ("output", "output"), ("op", "operation")]
     )  # fmt: skip
     table = f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD><B>legend</B></TD></TR>{rows}</TABLE>>'

@@ -45,17 +45,36 @@ def format_term(number: float, digits: int = 6) -> str:
 
 
 def node_names(output: Value) -> dict[Value, str]:
-    """A readable name for every node of output's graph: its label, else op + index (mul1, const2)."""
+    """A readable name for every node: its label, else op + index (mul1, tanh2), else for a leaf
+    its role in the first neuron sum that uses it (dot1.w2, dot1.b), else const + index."""
+    order = forward_order(output)
     names: dict[Value, str] = {}
     counts: dict[str, int] = {}
-    for node in forward_order(output):
-        if node.label:
-            names[node] = node.label
-            continue
-        word = "const" if node.is_leaf else OP_WORDS.get(node.op, node.op)
-        counts[word] = counts.get(word, 0) + 1
-        names[node] = f"{word}{counts[word]}"
-    return names
+    for node in order:
+        if node.label or not node.is_leaf:
+            names[node] = node.label or _numbered(OP_WORDS.get(node.op, node.op), counts)
+    for node in order:
+        if node.op == "dot":
+            for slot, parent in enumerate(node.parents):
+                if parent not in names:
+                    names[parent] = f"{names[node]}.{dot_role(node, slot)}"
+    for node in order:
+        if node not in names:
+            names[node] = _numbered("const", counts)
+    return {node: names[node] for node in order}
+
+
+def _numbered(word: str, counts: dict[str, int]) -> str:
+    counts[word] = counts.get(word, 0) + 1
+    return f"{word}{counts[word]}"
+
+
+def dot_role(node: Value, slot: int) -> str:
+    """The operand's role in w.x + b, whose operands are (w_1..w_n, x_1..x_n, b): w2, x1 or b."""
+    n = node.arg
+    if slot < n:
+        return f"w{slot + 1}"
+    return f"x{slot - n + 1}" if slot < 2 * n else "b"
 
 
 def forward_order(output: Value) -> list[Value]:

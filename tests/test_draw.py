@@ -144,3 +144,11 @@ def test_real_render_to_svg_and_png_and_jupyter(tmp_path):
     assert "<svg" in text and "tanh1" in text and "data 0.7064" in text
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in picture._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_unlabelled_weights_and_biases_are_parameters_not_constants():
+    y = dot([Value(0.5)], [Value(2.0, label="x")], Value(0.1)) * 3
+    source = draw(y).source
+    weight = [line for line in records(source) if "dot1.w1" in line][0]
+    three = [line for line in records(source) if "const1" in line][0]
+    assert 'fillcolor="#dcfce7"' in weight and 'fillcolor="#f3f4f6"' in three

@@ -157,3 +157,11 @@ def test_steps_follow_reverse_topological_order_and_operand_order(y):
     assert len(steps) == sum(len(node.parents) for node in topological_order(y))
     for step in steps:  # a node passes its gradient on only once it is complete
         assert all(s.number < step.number for s in steps if s.parent is step.node)
+
+
+def test_unlabelled_leaves_of_a_neuron_sum_are_named_by_their_role():
+    w, x = [Value(0.5), Value(-1.0)], [Value(2.0, label="x1"), Value(3.0)]
+    y = dot(w, x, Value(0.1)).tanh()
+    names = node_names(y)
+    assert [names[v] for v in (*w, *x)] == ["dot1.w1", "dot1.w2", "x1", "dot1.x2"]
+    assert names[y.parents[0].parents[-1]] == "dot1.b"
