@@ -223,3 +223,24 @@ def test_accuracy_counts_right_predictions_for_each_classification_loss():
     assert _correct("binary_cross_entropy", [Value(0.7), Value(0.4), Value(0.2)], [1, 1, 0]) == 2
     assert _correct("binary_cross_entropy_with_logits", [Value(0.3), Value(-0.4)], [1, 1]) == 1
     assert _correct("hinge", [Value(0.3), Value(-0.4), Value(-2.0)], [1, -1, 0]) == 3
+
+
+@pytest.mark.parametrize("batch_size, steps_per_epoch", [(None, 1), (1, 10), (4, 3), (10, 1), (25, 1)])
+def test_one_step_per_batch(batch_size, steps_per_epoch):
+    sizes = []
+
+    def loss(outputs, targets):
+        sizes.append(len(outputs))
+        return nn.losses.mse(outputs, targets)
+
+    X, y = nn.data.line(n=10, seed=0)
+    history = nn.fit(nn.MLP(1, [1], seed=0), X, y, loss=loss, batch_size=batch_size, epochs=2, progress=False)
+    assert len(sizes) == 2 * steps_per_epoch and sum(sizes) == 20
+    assert history.epochs == 2
+
+
+def test_stochastic_gradient_descent_fits_the_line():
+    X, y = nn.data.line(n=40, slope=-1.5, intercept=0.5, noise=0.02, seed=3)
+    model = nn.MLP(1, [1], init="zeros")
+    nn.fit(model, X, y, lr=0.05, batch_size=1, epochs=60, seed=0, progress=False)
+    assert params(model) == pytest.approx([-1.5, 0.5], abs=0.05)
