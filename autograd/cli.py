@@ -299,8 +299,11 @@ def frame(output: Value, steps: list[Step], number: int, captioned: bool = True)
 
 
 def write_frames(output: Value, steps: list[Step], directory: Path, picture_format: str) -> list[Path]:
-    """step_000.png (the seed), step_001.png, ...: one picture per step of backward."""
+    """step_000.png (the seed), step_001.png, ...: one picture per step (replacing earlier ones)."""
     directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("step_[0-9][0-9][0-9].*"):  # a previous run's frames, so none is left over
+        if old.suffix in (".png", ".svg"):
+            old.unlink()
     written = []
     for number in range(len(steps) + 1):
         path = directory / f"step_{number:03d}.{picture_format}"
@@ -351,10 +354,10 @@ def explain(options: dict[str, Any]) -> int:
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ExplainError(f"cannot compute the expression: {error}") from None
     steps = backward_steps(output)
-    output.backward()
-    print(explanation(options["expression"], output, variables, steps))
     if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
+    output.backward()
+    print(explanation(options["expression"], output, variables, steps))
     if options["frames"]:
         written = write_frames(output, steps, Path(options["frames"]), options["format"])
         print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")

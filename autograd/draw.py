@@ -106,13 +106,13 @@ class _Picture:
         self.edge_labels = edge_labels
         self.step = highlight if isinstance(highlight, Step) else None
         self.marked = highlight if isinstance(highlight, Value) else None
-        seed = output.grad if grads is None and self.step is None and output.grad != 0 else 1.0
+        seed = _float(output.grad) if grads is None and self.step is None and _float(output.grad) != 0 else 1.0
         self.steps = backward_steps(output, seed) if show_grad or edge_labels or highlight else []
         self.done = len(self.steps)  # how many steps the shown gradients include
         if self.step is not None:
             self.done = self._index_of(self.step) + 1
             grads = gradients_at(self.steps, self.done, output) if grads is None else grads
-        elif grads is not None or output.grad == 0:
+        elif grads is not None or _float(output.grad) == 0:
             self.done = 0  # given gradients, or backward has not run: no products on the edges
         self.grads = grads
         self.by_edge = {(step.node, step.slot): step for step in self.steps}
@@ -166,7 +166,7 @@ class _Picture:
         if node is self.marked and received:
             return "grad " + _sum(received, "")
         if self.grads is None:
-            return f"grad {format_number(node.grad, 4)}"
+            return f"grad {format_number(_float(node.grad), 4)}"
         if node not in self.grads:
             return "grad"
         terms = received[-1].terms if received else 0
@@ -196,6 +196,11 @@ class _Picture:
             attributes.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="3", arrowsize="0.9")
             attributes["label"] = f"{step.derivative}\\n{attributes['label']}"
         return attributes
+
+
+def _float(gradient: Any) -> float:
+    """A gradient as a float: after backward(create_graph=True) .grad holds a Value."""
+    return gradient.data if isinstance(gradient, Value) else float(gradient)
 
 
 def _sum(received: list[Step], note: str) -> str:

@@ -152,3 +152,18 @@ def test_random_strings_exit_0_or_2_never_a_traceback_in_process(expression):
 def test_random_strings_by_subprocess(expression):
     result = run("explain", expression, "x=2")
     assert result.returncode in (0, 2) and "Traceback" not in result.stdout + result.stderr
+
+
+def test_frames_replace_a_previous_runs_frames_and_too_many_steps_are_refused(tmp_path):
+    assert run_here("explain", "x*x*x", "x=2", "--frames", str(tmp_path))[0] == 0
+    assert len(list(tmp_path.glob("step_*.png"))) == 5
+    assert run_here("explain", "x*x", "x=2", "--frames", str(tmp_path))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["step_000.png", "step_001.png", "step_002.png"]
+    status, out, err = run_here("explain", "(" + "+".join(["x*x*x"] * 70) + ")", "x=1", "--html", str(tmp_path / "p.html"))
+    assert status == 2 and "too many" in err and out == ""
+
+
+def test_a_file_where_the_frames_directory_should_be_fails_cleanly(tmp_path):
+    (tmp_path / "taken").write_text("")
+    status, _, err = run_here("explain", "x", "x=1", "--frames", str(tmp_path / "taken"))
+    assert status == 1 and err.startswith("error: cannot write")

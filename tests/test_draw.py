@@ -152,3 +152,11 @@ def test_unlabelled_weights_and_biases_are_parameters_not_constants():
     weight = [line for line in records(source) if "dot1.w1" in line][0]
     three = [line for line in records(source) if "const1" in line][0]
     assert 'fillcolor="#dcfce7"' in weight and 'fillcolor="#f3f4f6"' in three
+
+
+def test_gradients_held_as_values_after_create_graph():
+    x = Value(3.0, label="x")
+    y = x * x * x
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    assert re.search(r'label="x \| data 3\.0 \| grad 27\.0"', draw(y).source)
