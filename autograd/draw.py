@@ -51,7 +51,7 @@ COLOURS = {
 }
 HIGHLIGHT = "#dc2626"
 HIGHLIGHT_FILL = "#fee2e2"
-OP_SYMBOLS = {"dot": "w.x+b", "neg": "-", "sum": "sum"}
+OP_SYMBOLS = {"dot": "w.x+b", "sum": "sum"}
 
 
 def draw(
@@ -88,7 +88,7 @@ def draw(
         dot.attr(label=title, labelloc="t", labeljust="l", fontsize="14")
     picture.add_to(dot)
     if legend:
-        _add_legend(dot)
+        _add_legend(dot, picture.kinds())
     return dot
 
 
@@ -132,6 +132,10 @@ class _Picture:
             if not node.is_leaf:
                 self._add_op(dot, node)
 
+    def kinds(self) -> set[str]:
+        """The kinds of node this picture shows (for the legend)."""
+        return {self._kind(node) for node in self.order} | ({"op"} if not self.output.is_leaf else set())
+
     def _kind(self, node: Value) -> str:
         if node is self.output:
             return "output"
@@ -163,8 +167,9 @@ class _Picture:
             terms = received[-1].terms
             note = f"{len(received)} of {terms} terms" if terms > 1 else "its only term"
             return "grad " + _sum(received, note)
-        if node is self.marked and received:
-            return "grad " + _sum(received, "")
+        every = [step for step in self.steps if step.parent is node] if node is self.marked else []
+        if every:  # a highlighted Value: its whole gradient, as the sum of what it receives
+            return "grad " + _sum(every, "")
         if self.grads is None:
             return f"grad {format_number(_float(node.grad), 4)}"
         if node not in self.grads:
@@ -176,7 +181,9 @@ class _Picture:
     def _add_op(self, dot: Any, node: Value) -> None:
         op_id = self.ids[node] + "op"
         fill, border = COLOURS["op"]
-        dot.node(op_id, _op_text(node), shape="circle", style="filled", fillcolor=fill, color=border,
+        text = _op_text(node)
+        shape = "circle" if len(text) <= 4 else "ellipse"  # long names (sigmoid, leaky_relu) stay flat
+        dot.node(op_id, text, shape=shape, style="filled", fillcolor=fill, color=border,
                  fixedsize="false", width="0.3", margin="0.02", fontsize="10")  # fmt: skip
         dot.edge(op_id, self.ids[node])
         for slot, parent in enumerate(node.parents):
@@ -205,7 +212,8 @@ def _float(gradient: Any) -> float:
 
 def _sum(received: list[Step], note: str) -> str:
     """The contributions a node received, added up: 0.5 + 0.25 = 0.75."""
-    terms = " + ".join(format_term(step.contribution, 4) for step in received)
+    first, *rest = [step.contribution for step in received]
+    terms = " + ".join([format_number(first, 4)] + [format_term(term, 4) for term in rest])
     total = f"{terms} = {format_number(received[-1].after, 4)}" if len(received) > 1 else terms
     return f"{total} ({note})" if note else total
 
@@ -226,14 +234,18 @@ def _escape(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def _add_legend(dot: Any) -> None:
-    """A small key in one node: a swatch of each colour and what it means."""
+LEGEND = [("input", "input (leaf with a label)"), ("parameter", "weight or bias (leaf)"),
+          ("constant", "constant (leaf)"), ("intermediate", "intermediate value"), ("output", "output"),
+          ("op", "operation")]  # fmt: skip
+
+
+def _add_legend(dot: Any, kinds: set[str]) -> None:
+    """A small key in one node: a swatch of each colour shown and what it means."""
     rows = "".join(
         f'<TR><TD BGCOLOR="{COLOURS[kind][0]}" COLOR="{COLOURS[kind][1]}" BORDER="1">{text}</TD></TR>'
-        for kind, text in [("input", "input (leaf with a label)"), ("parameter", "weight or bias (leaf)"),
-                           ("constant", "constant (leaf)"),
-                           ("intermediate", "intermediate value"), ("output", "output"), ("op", "operation")]
-    )  # fmt: skip
+        for kind, text in LEGEND
+        if kind in kinds
+    )
     table = f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD><B>legend</B></TD></TR>{rows}</TABLE>>'
     dot.node("legend", table, shape="plaintext", fontsize="9")
 

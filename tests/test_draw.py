@@ -14,7 +14,7 @@ def records(source: str) -> list[str]:
 
 
 def op_nodes(source: str) -> list[str]:
-    return [line for line in source.splitlines() if "shape=circle" in line]
+    return [line for line in source.splitlines() if re.match(r"\s+v\d+op \[", line)]
 
 
 def edges(source: str) -> list[str]:
@@ -160,3 +160,14 @@ def test_gradients_held_as_values_after_create_graph():
     y.backward(create_graph=True)
     assert isinstance(x.grad, Value)
     assert re.search(r'label="x \| data 3\.0 \| grad 27\.0"', draw(y).source)
+
+
+def test_legend_lists_only_the_kinds_shown_and_sums_read_naturally():
+    x = Value(2.0, label="x")
+    y = x * x * 3
+    y.backward()
+    legend = [line for line in draw(y).source.splitlines() if line.strip().startswith("legend")][0]
+    assert "constant (leaf)" in legend and "weight or bias" not in legend
+    assert "constant" not in [line for line in draw(x * x).source.splitlines() if "legend" in line][0]
+    z = -x + x * (-2.0)  # x.grad = -1 + (-2)
+    assert "grad -2.0 + (-1.0) = -3.0" in draw(z, highlight=x).source  # before backward too
