@@ -383,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the promise: no input ever prints a traceback
+        if type(error).__name__ == "ExecutableNotFound":  # graphviz found no dot program
+            print("error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)", file=sys.stderr)
+            return 1
         print(f"error: internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
 

@@ -1,7 +1,14 @@
 """Pictures of the computation graph, with the chain rule written on its edges.
 
-    >>> dot = draw(y, edge_labels=True)     # a graphviz.Digraph
-    >>> dot.render("graph", format="png")   # or "svg"; in Jupyter, just show `dot`
+    >>> from autograd import Value, draw
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> y.backward()
+    >>> dot = draw(y, edge_labels=True)           # a graphviz.Digraph
+    >>> dot.source.count("v0 -> v1op")            # x*x: two edges from x into its op
+    2
+
+    dot.render("graph", format="png")   # or "svg"; in Jupyter, just show `dot`
 
 Each ``Value`` is a record node (name | data | grad); each operation is a small
 round op node between its operands and its result; each operand slot is one edge

@@ -167,3 +167,13 @@ def test_a_file_where_the_frames_directory_should_be_fails_cleanly(tmp_path):
     (tmp_path / "taken").write_text("")
     status, _, err = run_here("explain", "x", "x=1", "--frames", str(tmp_path / "taken"))
     assert status == 1 and err.startswith("error: cannot write")
+
+
+def test_no_dot_program_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from graphviz.backend import dot_command
+
+    monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
+    status, _, err = run_here("explain", "x*2", "x=1", "--frames", str(tmp_path))
+    assert status == 1 and err == "error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)\n"

@@ -171,3 +171,14 @@ def test_legend_lists_only_the_kinds_shown_and_sums_read_naturally():
     assert "constant" not in [line for line in draw(x * x).source.splitlines() if "legend" in line][0]
     z = -x + x * (-2.0)  # x.grad = -1 + (-2)
     assert "grad -2.0 + (-1.0) = -3.0" in draw(z, highlight=x).source  # before backward too
+
+
+def test_renders_with_no_dot_and_no_scripts_directory_on_path(tmp_path):
+    import sys
+
+    code = ("from autograd import Value, draw; x = Value(2.0, label='x'); y = x * x; y.backward(); "
+            "print(draw(y).pipe(format='svg').decode()[-200:])")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "</svg>" in result.stdout
