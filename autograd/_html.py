@@ -29,7 +29,7 @@ def frame_data(output: Value, steps: list[Step], number: int) -> dict[str, Any]:
     from .cli import frame, frame_title
 
     picture = frame(output, steps, number, captioned=False)
-    picture.attr(dpi="110")  # a little sharper than the default 72 when the page scales it
+    picture.attr(dpi="100")  # sharp enough to zoom into, small enough for a page of many frames
     png = picture.pipe(format="png")
     step = steps[number - 1] if number else None
     out = node_names(output)[output]
@@ -107,10 +107,12 @@ TEMPLATE = """<!DOCTYPE html>
   #equation { font-family: ui-monospace, "Cascadia Mono", Menlo, Consolas, monospace; font-size: 1.9rem;
               font-weight: 600; color: #b91c1c; margin: 0.4rem 0 0.3rem; overflow-wrap: anywhere; }
   #rule, #sum { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1.05rem; color: #374151; }
-  #layout { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; margin-top: 0.8rem; }
-  #picture { flex: 1 1 40rem; min-width: 0; background: white; border: 1px solid #e5e7eb; border-radius: 8px;
-             padding: 0.5rem; }
+  #layout { display: flex; flex-direction: column; gap: 1rem; margin-top: 0.8rem; }
+  #picture { max-height: 75vh; overflow: auto; background: white; border: 1px solid #e5e7eb;
+             border-radius: 8px; padding: 0.5rem; cursor: zoom-in; }
   #picture img { max-width: 100%; height: auto; display: block; }
+  #picture.zoomed { cursor: zoom-out; }
+  #picture.zoomed img { max-width: none; }
   table { border-collapse: collapse; font-variant-numeric: tabular-nums; background: white; }
   th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #e5e7eb; text-align: right; }
   th:first-child, td:first-child { text-align: left; }
@@ -135,8 +137,8 @@ TEMPLATE = """<!DOCTYPE html>
 <div id="rule"></div>
 <div id="sum"></div>
 <div id="layout">
-  <div id="picture"><img id="frame" alt="the computation graph at this step"></div>
-  <div>
+  <div id="picture" title="click to zoom"><img id="frame" alt="the computation graph at this step"></div>
+  <div id="side">
     <table id="grads">
       <thead><tr><th>node</th><th>data</th><th>grad so far</th><th>terms</th></tr></thead>
       <tbody></tbody>
@@ -144,7 +146,7 @@ TEMPLATE = """<!DOCTYPE html>
     <p class="key"><span class="swatch input">input</span> <span class="swatch constant">constant</span>
       <span class="swatch intermediate">intermediate</span> <span class="swatch output">output</span>
       <span class="swatch op">op</span> <span class="swatch step">this step</span></p>
-    <p class="hint">Keys: &larr; &rarr; step, Home/End first/last.<br>
+    <p class="hint">Keys: &larr; &rarr; step, Home/End first/last, Z zoom (or click the picture).<br>
       red row: the node receiving this step's contribution; yellow: the node passing its gradient down.</p>
   </div>
 </div>
@@ -177,9 +179,14 @@ function show(number) {
   }
 }
 
+function zoom() {
+  $("picture").classList.toggle("zoomed");
+}
+
 $("prev").addEventListener("click", () => show(current - 1));
 $("next").addEventListener("click", () => show(current + 1));
 $("slider").addEventListener("input", (event) => show(Number(event.target.value)));
+$("picture").addEventListener("click", zoom);
 document.addEventListener("keydown", (event) => {
   if (event.target === $("slider")) return;  // the slider moves itself with the arrow keys
   const moves = { ArrowRight: current + 1, ArrowDown: current + 1, ArrowLeft: current - 1, ArrowUp: current - 1,
@@ -187,6 +194,8 @@ document.addEventListener("keydown", (event) => {
   if (event.key in moves) {
     event.preventDefault();
     show(moves[event.key]);
+  } else if (event.key === "z" || event.key === "Z") {
+    zoom();
   }
 });
 show(0);

@@ -59,5 +59,7 @@ def test_next_three_times_shows_step_3_and_keys_and_slider_move(browser, tmp_pat
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.END)
     assert text("equation") == str(steps[-1])
     assert browser.find_element(By.ID, "next").get_attribute("disabled") is not None
+    browser.find_element(By.TAG_NAME, "body").send_keys("z")
+    assert "zoomed" in browser.find_element(By.ID, "picture").get_attribute("class")
     image = browser.find_element(By.ID, "frame")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) > 100
