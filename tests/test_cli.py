@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd import backward_steps
-from autograd.cli import build, main, parse_expression, parse_variables
+from autograd.cli import build, main, names_in, parse_expression, parse_variables
 
 
 def run(*args, cwd=None):
@@ -177,3 +177,38 @@ def test_no_dot_program_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     status, _, err = run_here("explain", "x*2", "x=1", "--frames", str(tmp_path))
     assert status == 1 and err == "error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)\n"
+
+
+def expressions(depth: int = 3):
+    """Valid expressions over x and y (numbers, + - * / **, unary minus, the functions)."""
+    leaf = st.sampled_from(["x", "y", "2", "0.5", "3"])
+    if depth == 0:
+        return leaf
+    inner = expressions(depth - 1)
+    return st.one_of(
+        leaf,
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["2", "3", "-1"])).map(lambda t: f"{t[0]}**{t[1]}"),
+        st.tuples(st.sampled_from(["tanh", "sigmoid", "sin", "exp", "relu", "abs", "-"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(expressions(), st.floats(-2, 2).map(lambda v: round(v, 3)), st.floats(0.1, 2).map(lambda v: round(v, 3)))
+def test_valid_expressions_print_the_engines_gradients(expression, x, y):
+    from autograd import Value
+    from autograd.steps import format_number
+
+    status, out, err = run_here("explain", expression, f"x={x}", f"y={y}")
+    assert status in (0, 2) and "Traceback" not in out + err
+    if status == 2:
+        assert err.startswith(("error: cannot compute", "note: "))
+        return
+    tree = parse_expression(expression)
+    values = {"x": Value(float(x), label="x"), "y": Value(float(y), label="y")}
+    output = build(tree, values)
+    output.backward()
+    for name in names_in(tree):
+        assert re.search(rf"/d{name} = {name}\.grad = {re.escape(format_number(values[name].grad))}$", out, re.M)
+    assert len(re.findall(r"^\s+\d+\s", out.split("backward (")[1], re.M)) == len(backward_steps(output))
