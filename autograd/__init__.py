@@ -12,7 +12,7 @@ from .backward import grad, topological_order
 from .draw import draw
 from .engine import Value, dot, total
 from .gradcheck import GradcheckError, gradcheck, numeric_gradient
-from .modes import detect_anomaly, no_grad
+from .modes import detect_anomaly, no_grad, restore_collector
 from .steps import Step, backward_steps
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "grad",
     "topological_order",
     "no_grad",
+    "restore_collector",
     "detect_anomaly",
     "gradcheck",
     "GradcheckError",

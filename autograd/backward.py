@@ -27,7 +27,7 @@ from .rules import BINARY, NARY, UNARY
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (nodes hold no cycles), restoring the user's setting."""
+    """Pause Python's cyclic garbage collector during a pass (nodes hold no cycles), then restore it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -40,7 +40,9 @@ def _collector_paused() -> Iterator[None]:
 def topological_order(output: Value) -> list[Value]:
     """Every node reachable from output once, each after all of its parents (iterative DFS).
 
-    A node is placed when the depth-first search leaves it, i.e. after all its parents.
+    A node is placed when the depth-first search leaves it, i.e. after all its parents;
+    operands are visited in order (a before b). Each node's per-pass gradient slot is
+    reset on the way (backward's pass starts from this order).
     """
     if not isinstance(output, Value):
         raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
@@ -48,22 +50,34 @@ def topological_order(output: Value) -> list[Value]:
     visited: set[Value] = set()
     stack = [output]
     leaving = [False]  # parallel to stack: True once the node's parents have been pushed
+    push, push_leaving, visit = stack.append, leaving.append, visited.add
     while stack:
-        node = stack[-1]
-        if leaving[-1]:
-            stack.pop()
-            leaving.pop()
+        node = stack.pop()
+        if leaving.pop():
             order.append(node)
-        elif node in visited:  # pushed twice; the first copy already placed it
-            stack.pop()
-            leaving.pop()
+            continue
+        if node in visited:  # pushed twice; the first copy already placed it
+            continue
+        visit(node)
+        node._g = 0.0
+        push(node)
+        push_leaving(True)
+        a = node._a
+        if a is None:
+            continue
+        b = node._b
+        if b is not None:  # push b first so that a is visited first
+            if b not in visited:
+                push(b)
+                push_leaving(False)
+            if a not in visited:
+                push(a)
+                push_leaving(False)
         else:
-            visited.add(node)
-            leaving[-1] = True
-            for parent in node.parents:
+            for parent in reversed(a) if type(a) is tuple else (a,):
                 if parent not in visited:
-                    stack.append(parent)
-                    leaving.append(False)
+                    push(parent)
+                    push_leaving(False)
     return order
 
 
@@ -96,9 +110,7 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
 
 def _backward_fast(output: Value, seed: float) -> None:
     """The float path: one pass in reverse topological order, sums kept in each node's _g."""
-    order = topological_order(output)
-    for node in order:
-        node._g = 0.0
+    order = topological_order(output)  # also sets every node's _g to 0.0
     output._g = seed
     for node in reversed(order):
         upstream = node._g

@@ -214,9 +214,9 @@ UNARY: dict[str, Rule] = {
 }
 
 BINARY: dict[str, Rule] = {
-    "+":  Rule(lambda a, b: a + b, lambda a, b, out: (1.0, 1.0),                    ("d(a+b)/da = 1", "d(a+b)/db = 1"),          "all a, b"),
-    "-":  Rule(lambda a, b: a - b, lambda a, b, out: (1.0, -1.0),                   ("d(a-b)/da = 1", "d(a-b)/db = -1"),         "all a, b"),
-    "*":  Rule(lambda a, b: a * b, lambda a, b, out: (b, a),                        ("d(a*b)/da = b", "d(a*b)/db = a"),          "all a, b"),
+    "+":  Rule(operator.add,       lambda a, b, out: (1.0, 1.0),                    ("d(a+b)/da = 1", "d(a+b)/db = 1"),          "all a, b"),
+    "-":  Rule(operator.sub,       lambda a, b, out: (1.0, -1.0),                   ("d(a-b)/da = 1", "d(a-b)/db = -1"),         "all a, b"),
+    "*":  Rule(operator.mul,       lambda a, b, out: (b, a),                        ("d(a*b)/da = b", "d(a*b)/db = a"),          "all a, b"),
     "/":  Rule(_div,               lambda a, b, out: (1.0 / b, -out / b),           ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),   "b != 0"),
     "**": Rule(_pow,               lambda a, b, out: (_power_local(a, b), _exponent_local(a, b, out)),
                                                                                     ("d(a^b)/da = b a^(b-1)", "d(a^b)/db = a^b ln(a)"), "a != 0 or b >= 0; a >= 0 or b an integer"),
