@@ -134,8 +134,14 @@ def our_nn(n: int, steps: int, warmup: int) -> dict:
 # --- the floor: forward and backward by hand, on floats ---
 
 
-def floor_step(layers: list[list[list[float]]], X: list, y: list, lr: float) -> tuple[float, list[float]]:
-    """One SGD step on floats; updates ``layers`` in place, returns (loss, gradients in flat order)."""
+def floor_step(layers: list[list[list[float]]], X: list, y: list, lr: float,
+               sparse: bool = False) -> tuple[float, list[float]]:
+    """One SGD step on floats; updates ``layers`` in place, returns (loss, gradients in flat order).
+
+    Dense (the default) does every multiply-add the graph does, zero gradients included, so the
+    ratio to it measures the graph's overhead; ``sparse`` skips samples whose hinge is flat and
+    neurons whose gradient is 0, as a hand-tuned backward would (less work than any graph does).
+    """
     grads = [[[0.0] * len(row) for row in layer] for layer in layers]
     last = len(layers) - 1
     n = len(X)
@@ -146,17 +152,18 @@ def floor_step(layers: list[list[list[float]]], X: list, y: list, lr: float) -> 
             z = [sum(map(mul, row[:-1], acts[-1]), row[-1]) for row in layer]
             acts.append(z if i == last else [v if v > 0 else 0.0 for v in z])
         margin = 1 - target * acts[-1][0]
-        if margin <= 0:
+        if margin > 0:
+            data_loss += margin
+        elif sparse:
             continue  # relu'(margin) = 0: this sample passes no gradient
-        data_loss += margin
-        upstream = [-target / n]  # d loss / d score
+        upstream = [-target / n if margin > 0 else 0.0]  # d loss / d score
         for i in range(last, -1, -1):
             layer, grad, inputs, outputs = layers[i], grads[i], acts[i], acts[i + 1]
             if i != last:  # through the ReLU: pass where the output is positive
                 upstream = [u if out > 0 else 0.0 for u, out in zip(upstream, outputs)]
             below = [0.0] * len(inputs)
             for row, grad_row, u in zip(layer, grad, upstream):
-                if u == 0.0:
+                if sparse and u == 0.0:
                     continue
                 for j, xj in enumerate(inputs):
                     grad_row[j] += u * xj
@@ -177,10 +184,10 @@ def floor_step(layers: list[list[list[float]]], X: list, y: list, lr: float) -> 
     return data_loss / n + ALPHA * reg, flat(grads)
 
 
-def floor(n: int, steps: int, warmup: int) -> dict:
+def floor(n: int, steps: int, warmup: int, sparse: bool = False) -> dict:
     X, y = moons(n)
     layers = mlp_weights(SIZES)
-    return _timed(lambda: floor_step(layers, X, y, LR), steps, warmup, lambda result: result)
+    return _timed(lambda: floor_step(layers, X, y, LR, sparse), steps, warmup, lambda result: result)
 
 
 def _timed(step: Any, steps: int, warmup: int, read: Any) -> dict:

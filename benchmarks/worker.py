@@ -22,8 +22,8 @@ def measure(workload: str, engine: str, size: int, steps: int, warmup: int, trac
     if engine == "micrograd":
         raise_recursion_limit()  # its topological sort recurses once per level of graph depth
     if workload == "mlp":
-        if engine == "floor":
-            return mlp.floor(size, steps, warmup)
+        if engine in ("floor", "floor-sparse"):
+            return mlp.floor(size, steps, warmup, sparse=engine == "floor-sparse")
         if engine == "ours-nn":
             missing = mlp.nn_available()
             return {"skipped": missing} if missing else mlp.our_nn(size, steps, warmup)

@@ -42,6 +42,10 @@ def test_mlp_our_nn_matches_the_float_floor():
     _agree(mlp.our_nn(n=6, steps=2, warmup=1), mlp.floor(n=6, steps=2, warmup=1))
 
 
+def test_sparse_floor_matches_the_dense_floor():
+    _agree(mlp.floor(n=8, steps=3, warmup=1, sparse=True), mlp.floor(n=8, steps=3, warmup=1))
+
+
 def test_floor_gradient_is_the_central_difference_of_its_loss():
     """The floor itself is checked against numbers, not only against the engines."""
     X, y = moons(4)
