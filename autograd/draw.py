@@ -134,10 +134,27 @@ class _Picture:
         raise ValueError(f"highlight: the step {step} is not an edge of this graph")
 
     def add_to(self, dot: Any) -> None:
+        owned = self._parameters_by_neuron()
         for node in self.order:
+            if node in owned:
+                continue
+            if node in owned.values():  # a neuron's weights and bias, boxed together
+                with dot.subgraph(name=f"cluster_{self.ids[node]}") as box:
+                    box.attr(label=f"{self.names[node]}: weights, bias", style="rounded,dashed",
+                             color="#86efac", fontsize="9", fontcolor="#15803d")  # fmt: skip
+                    for parameter in dict.fromkeys(p for p in node.parents if owned.get(p) is node):
+                        self._add_value(box, parameter)
             self._add_value(dot, node)
             if not node.is_leaf:
                 self._add_op(dot, node)
+
+    def _parameters_by_neuron(self) -> dict[Value, Value]:
+        """The unlabelled weights and biases used by exactly one w.x+b node -> that node."""
+        users: dict[Value, list[Value]] = {}
+        for node in self.order:
+            for parent in node.parents:
+                users.setdefault(parent, []).append(node)
+        return {p: users[p][0] for p in self.parameters if len(set(users[p])) == 1}
 
     def kinds(self) -> set[str]:
         """The kinds of node this picture shows (for the legend)."""

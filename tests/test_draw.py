@@ -182,3 +182,15 @@ def test_renders_with_no_dot_and_no_scripts_directory_on_path(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "</svg>" in result.stdout
+
+
+def test_each_neurons_own_weights_and_bias_are_boxed_together():
+    xs = [Value(1.0, label="x1"), Value(2.0, label="x2")]
+    first = dot([Value(0.1), Value(0.2)], xs, Value(0.0))
+    second = dot([Value(0.3), Value(0.4)], xs, Value(0.0))
+    source = draw(first.tanh() + second.tanh()).source
+    boxes = re.findall(r"subgraph cluster_v\d+ \{(.*?)\n\t\}", source, re.S)
+    assert len(boxes) == 2
+    assert all(len(records(box)) == 3 and "x1" not in box for box in boxes)  # w1, w2, b; the shared x outside
+    assert 'label="dot1: weights, bias"' in boxes[0] or 'label="dot1: weights, bias"' in boxes[1]
+    assert len(records(source)) == 13  # every Value still drawn exactly once
