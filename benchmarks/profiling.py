@@ -85,7 +85,10 @@ def _builder(engine_name: str, n: int) -> tuple[Any, Any, Any]:
 
 
 def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = True) -> dict[str, float]:
-    """Median seconds per phase over ``steps`` steps (after one warm-up), and the GC share."""
+    """Mean seconds per phase over ``steps`` steps (after one warm-up), and the time in the GC.
+
+    A mean, not a median: the collector's full (generation 2) collections land on some steps only.
+    """
     forward, backward, step = _builder(engine_name, n)
     if engine_name.startswith("ours"):
         from autograd import topological_order
@@ -116,21 +119,35 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
                 times[key].append(value)
     finally:
         (gc.enable if was_enabled else gc.disable)()
-    return {key: statistics.median(values) for key, values in times.items()}
+    return {key: statistics.fmean(values) for key, values in times.items()}
+
+
+HEADER = (f"{'engine':<10} {'gc':<4} {'total':>8} {'forward':>8} {'backward':>8} {'(topo)':>8} {'step':>8} "
+          f"{'free':>8} {'gc time':>8} {'gc %':>5}")
+
+
+def phase_row(engine: str, n: int, steps: int, collector: bool) -> str:
+    m = phases(engine, n, steps, collector)
+    return (f"{engine:<10} {'on' if collector else 'off':<4} {m['total']:>8.4f} {m['forward']:>8.4f} "
+            f"{m['backward']:>8.4f} {m['topo']:>8.4f} {m['step']:>8.4f} {m['free']:>8.4f} "
+            f"{m['gc']:>8.4f} {100 * m['gc'] / m['total']:>4.0f}%")
 
 
 def print_phases(engines: list[str], n: int, steps: int) -> None:
-    print(f"MLP step phases, median of {steps} steps after 1 warm-up, {n} points (seconds; ms in brackets)")
-    print(f"{'engine':<10} {'gc':<4} {'total':>8} {'forward':>8} {'backward':>8} {'(topo)':>8} {'step':>8} "
-          f"{'free':>8} {'gc time':>8} {'gc %':>5}")
+    """One fresh process per row: our engine changes the collector's thresholds process-wide."""
+    import subprocess
+    import sys
+
+    print(f"MLP step phases: seconds, mean of {steps} steps after 1 warm-up, {n} points, one process per row")
+    print(HEADER)
     for engine in engines:
-        for collector in (True, False):
-            m = phases(engine, n, steps, collector)
-            print(f"{engine:<10} {'on' if collector else 'off':<4} {m['total']:>8.4f} {m['forward']:>8.4f} "
-                  f"{m['backward']:>8.4f} {m['topo']:>8.4f} {m['step']:>8.4f} {m['free']:>8.4f} "
-                  f"{m['gc']:>8.4f} {100 * m['gc'] / m['total']:>4.0f}%", flush=True)
-    print("total excludes the separate topo measurement (backward does its own); "
-          "gc time = time inside collections (gc.callbacks)")
+        for collector in ("on", "off"):
+            done = subprocess.run([sys.executable, "-m", "benchmarks.profiling", "--row", engine, collector,
+                                   "--n", str(n), "--steps", str(steps)], capture_output=True, text=True)
+            print(done.stdout.strip() or f"{engine:<10} {collector:<4} failed: {done.stderr.strip()[-200:]}",
+                  flush=True)
+    print("gc off: gc.disable() for the whole run; total excludes the separate (topo) measurement "
+          "(backward does its own); gc time = time inside collections (gc.callbacks)")
 
 
 def run_profile(engine_name: str, n: int, steps: int, tool: str) -> None:
@@ -172,7 +189,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cprofile", metavar="ENGINE")
     parser.add_argument("--pyinstrument", metavar="ENGINE")
     parser.add_argument("--no-phases", action="store_true")
+    parser.add_argument("--row", nargs=2, metavar=("ENGINE", "GC"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.row:
+        print(phase_row(args.row[0], args.n, args.steps, args.row[1] == "on"))
+        return
     if not args.no_phases:
         print_phases(args.engines, args.n, args.steps)
     if args.cprofile:
