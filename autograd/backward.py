@@ -1,15 +1,22 @@
-"""Reverse mode: order the graph, then apply the chain rule from the output back.
+"""Reverse mode: apply the chain rule from the output back, one edge at a time.
 
-For every node, in reverse topological order (the output first):
-
-    parent_gradient += local * node_gradient       (the chain rule, one edge at a time)
+    parent_gradient += local * node_gradient
 
 where ``local`` = d(node)/d(parent) comes from the rule table (``autograd.rules``).
 
-Each pass sums its gradients separately (in the node's ``_g`` slot, reset when
-the pass visits the node) and then ADDS them to ``.grad``; a second pass never
-re-propagates the first pass's sums, so two calls give exactly twice the gradient.
-Everything is iterative: chains 10^6 deep need no recursion.
+A node may pass its gradient on only once it is complete, i.e. once every node
+that uses it (its consumers) has added its part: the order is topological, output
+first. We find it with Kahn's algorithm, run from the output:
+
+    pass 1  count, for every node, the operand slots that use it      (node._n)
+    pass 2  start from the output; when a node's count reaches 0, its gradient
+            is complete: add it to node.grad and pass it on to its operands
+
+Each pass sums its gradients separately (in the node's ``_g`` slot, set to 0 in
+pass 1) and ADDS them to ``.grad``; a second pass never re-propagates the first
+pass's sums, so two calls give exactly twice the gradient. Everything is
+iterative: chains 10^6 deep need no recursion. One graph is differentiated by one
+thread at a time (the counts live on the nodes).
 """
 
 from __future__ import annotations
@@ -35,50 +42,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def topological_order(output: Value) -> list[Value]:
-    """Every node reachable from output once, each after all of its parents (iterative DFS).
-
-    A node is placed when the depth-first search leaves it, i.e. after all its parents;
-    operands are visited in order (a before b). Each node's per-pass gradient slot is
-    reset on the way (backward's pass starts from this order).
-    """
-    if not isinstance(output, Value):
-        raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack = [output]
-    leaving = [False]  # parallel to stack: True once the node's parents have been pushed
-    push, push_leaving, visit = stack.append, leaving.append, visited.add
-    while stack:
-        node = stack.pop()
-        if leaving.pop():
-            order.append(node)
-            continue
-        if node in visited:  # pushed twice; the first copy already placed it
-            continue
-        visit(node)
-        node._g = 0.0
-        push(node)
-        push_leaving(True)
-        a = node._a
-        if a is None:
-            continue
-        b = node._b
-        if b is not None:  # push b first so that a is visited first
-            if b not in visited:
-                push(b)
-                push_leaving(False)
-            if a not in visited:
-                push(a)
-                push_leaving(False)
-        else:
-            for parent in reversed(a) if type(a) is tuple else (a,):
-                if parent not in visited:
-                    push(parent)
-                    push_leaving(False)
-    return order
 
 
 def _seed(seed: Any, create_graph: bool) -> Any:
@@ -108,25 +71,114 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
         _backward_fast(output, seed)
 
 
-def _backward_fast(output: Value, seed: float) -> None:
-    """The float path: one pass in reverse topological order, sums kept in each node's _g."""
-    order = topological_order(output)  # also sets every node's _g to 0.0
-    output._g = seed
-    for node in reversed(order):
-        upstream = node._g
-        node.grad += upstream
+def _count_consumers(output: Value) -> list[Value]:
+    """Pass 1: for each node below output, _n = the operand slots that use it, and _g = 0.
+
+    Returns every node seen. Counts are 0 outside a pass: pass 2 counts them back down.
+    """
+    output._g = 0.0
+    stack = [output]
+    push = stack.append
+    seen = [output]
+    see = seen.append
+    while stack:
+        node = stack.pop()
         a = node._a
-        if a is None:  # a leaf: nothing to pass on
+        if a is None:
             continue
         b = node._b
-        if b is not None:  # binary: two edges
-            a._g += node._da * upstream
-            b._g += node._db * upstream
-        elif type(a) is tuple:  # n-ary: one edge per operand
-            for parent, local in zip(a, node._da):
-                parent._g += local * upstream
-        else:  # unary
-            a._g += node._da * upstream
+        if b is not None:
+            if not a._n:
+                a._g = 0.0
+                push(a)
+                see(a)
+            a._n += 1
+            if not b._n:
+                b._g = 0.0
+                push(b)
+                see(b)
+            b._n += 1
+        else:
+            for parent in a if type(a) is tuple else (a,):
+                if not parent._n:
+                    parent._g = 0.0
+                    push(parent)
+                    see(parent)
+                parent._n += 1
+    return seen
+
+
+def _forget_counts(seen: list[Value]) -> None:
+    """After an interrupted pass: every count back to 0, as a finished pass leaves them."""
+    for node in seen:
+        node._n = 0
+
+
+def topological_order(output: Value) -> list[Value]:
+    """Every node reachable from output once, each after all of its parents.
+
+    Kahn's algorithm run from the output: a node is taken once all of its consumers
+    have been taken. Backward uses exactly this order (reversed: the output first).
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
+    seen = _count_consumers(output)
+    order = []
+    ready = [output]
+    try:
+        while ready:
+            node = ready.pop()
+            order.append(node)
+            for parent in node.parents:
+                parent._n -= 1
+                if not parent._n:
+                    ready.append(parent)
+    except BaseException:
+        _forget_counts(seen)
+        raise
+    order.reverse()
+    return order
+
+
+def _backward_fast(output: Value, seed: float) -> None:
+    """The float path, fused with Kahn's order: a node passes its gradient on to its
+    operands once all of its consumers have passed theirs to it (its count is 0)."""
+    seen = _count_consumers(output)
+    try:
+        output._g = seed
+        ready = [output]
+        push = ready.append
+        while ready:
+            node = ready.pop()
+            upstream = node._g
+            node.grad += upstream
+            a = node._a
+            if a is None:
+                continue
+            b = node._b
+            if b is not None:
+                a._g += node._da * upstream
+                a._n -= 1
+                if not a._n:
+                    push(a)
+                b._g += node._db * upstream
+                b._n -= 1
+                if not b._n:
+                    push(b)
+            elif type(a) is tuple:
+                for parent, local in zip(a, node._da):
+                    parent._g += local * upstream
+                    parent._n -= 1
+                    if not parent._n:
+                        push(parent)
+            else:
+                a._g += node._da * upstream
+                a._n -= 1
+                if not a._n:
+                    push(a)
+    except BaseException:
+        _forget_counts(seen)
+        raise
 
 
 def _float_gradients(output: Value, seed: float, sites: dict | None = None) -> dict[Value, float]:

@@ -14,7 +14,9 @@ freed as soon as it is unreachable. Operands live in two slots:
     binary    _a, _b = operands,                     _da, _db = locals
     n-ary     _a = tuple of operands,  _b = None,    _da = tuple of locals
 
-``parents`` builds the tuple of operands from them, in operand order.
+``parents`` builds the tuple of operands from them, in operand order. Backward
+keeps two more slots per node during a pass: ``_g``, the gradient summed so far,
+and ``_n``, how many consumers have still to pass theirs (0 outside a pass).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def _const(number: Any) -> Value | None:
     node.label = ""
     node.op = ""
     node._a = None
+    node._n = 0
     return node
 
 
@@ -71,6 +74,7 @@ def _leaf(data: float, label: str = "") -> Value:
     node.label = label
     node.op = ""
     node._a = None
+    node._n = 0
     return node
 
 
@@ -86,6 +90,7 @@ def _node(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Val
     node._da = da
     node._db = db
     node._k = k
+    node._n = 0
     return node
 
 
@@ -102,6 +107,7 @@ class Value:
         self.label = label
         self.op = ""
         self._a = None
+        self._n = 0
 
     # --- the graph ---
 
@@ -257,9 +263,10 @@ def _unary(op: str, x: Value, k: Any = None) -> Value:
     """out = op(x); the rule table gives the forward and d out/d x."""
     rule = UNARY[op]
     data = rule.forward(x.data) if k is None else rule.forward(x.data, k)
+    local = rule.local(x.data, data, k)
     if modes.active:
-        return modes.record(op, (x,), data, k, lambda: _node(data, op, x, None, rule.local(x.data, data, k), None, k))
-    return _node(data, op, x, None, rule.local(x.data, data, k), None, k)
+        return modes.record(data, op, x, None, local, None, k)
+    return _node(data, op, x, None, local, None, k)
 
 
 def _operand(other: Any) -> Value | None:
@@ -279,7 +286,7 @@ def _binary(a: Value, b: Value, op: str) -> Value:
     data = rule.forward(x, y)
     da, db = rule.local(x, y, data)
     if modes.active:
-        return modes.record(op, (a, b), data, None, lambda: _node(data, op, a, b, da, db, None))
+        return modes.record(data, op, a, b, da, db, None)
     node = _new(Value)
     node.data = data
     node.grad = 0.0
@@ -289,6 +296,7 @@ def _binary(a: Value, b: Value, op: str) -> Value:
     node._b = b
     node._da = da
     node._db = db
+    node._n = 0
     return node
 
 
@@ -305,13 +313,16 @@ def _binary_operator(op: str, reflected: bool = False) -> Any:
             other = _operand(other)
             if other is None:
                 return NotImplemented
-        a, b = (other, self) if reflected else (self, other)
+        if reflected:
+            a, b = other, self
+        else:
+            a, b = self, other
         x = a.data
         y = b.data
         data = forward(x, y)
         da, db = local(x, y, data)
         if modes.active:
-            return modes.record(op, (a, b), data, None, lambda: _node(data, op, a, b, da, db, None))
+            return modes.record(data, op, a, b, da, db, None)
         node = _new(Value)
         node.data = data
         node.grad = 0.0
@@ -321,6 +332,7 @@ def _binary_operator(op: str, reflected: bool = False) -> Any:
         node._b = b
         node._da = da
         node._db = db
+        node._n = 0
         return node
 
     method.__name__ = f"__{'r' if reflected else ''}{_OPERATOR_NAMES[op]}__"
@@ -342,7 +354,7 @@ def _nary(op: str, operands: tuple[Value, ...], k: Any) -> Value:
     data = rule.forward(datas, k)
     locals_ = rule.local(datas, data, k)
     if modes.active:
-        return modes.record(op, operands, data, k, lambda: _node(data, op, operands, None, locals_, None, k))
+        return modes.record(data, op, operands, None, locals_, None, k)
     return _node(data, op, operands, None, locals_, None, k)
 
 

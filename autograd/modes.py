@@ -154,26 +154,31 @@ def describe(op: str, operands: tuple, k: Any) -> str:
     return f"{op}({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})"
 
 
-def record(op: str, operands: tuple, data: float, k: Any, make: Callable[[], Any]) -> Any:
-    """Make a node under this thread's modes: a constant under no_grad; checked under anomaly."""
-    from .engine import _leaf
+def record(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Any:
+    """Make a node (arguments as ``engine._node``) under this thread's modes.
+
+    A constant leaf under no_grad; under detect_anomaly, a nan/inf forward value raises
+    and the node's creation site is remembered for backward's messages.
+    """
+    from .engine import _leaf, _node
 
     if _easing_wanted and _eased is None:
         ease_collector()
     if not _threads_with_modes:
-        return make()
+        return _node(data, op, a, b, da, db, k)
     settings = _settings()
     sites = settings.anomaly
     if sites is not None:
         site = user_site()
         if not math.isfinite(data):
+            operands = a if type(a) is tuple else ((a,) if b is None else (a, b))
             raise FloatingPointError(
                 f"detect_anomaly: forward of {op} gave {data!r}: {describe(op, operands, k)}, "
                 f"created at {site}"
             )
     if settings.no_grad:
         return _leaf(data)
-    node = make()
+    node = _node(data, op, a, b, da, db, k)
     if sites is not None:
         sites[node] = site
     return node

@@ -104,6 +104,26 @@ def test_a_node_reached_again_deeper_is_placed_after_its_descendants_parent():
     assert x.grad == 2.0
 
 
+def test_an_interrupted_pass_leaves_the_graph_ready_for_the_next():
+    class Broken:
+        def __iadd__(self, other):
+            raise RuntimeError("a .grad that cannot be added to")
+
+        __radd__ = __add__ = __iadd__
+
+    x = Value(2.0)
+    y = x * 3
+    z = y + 1
+    y.grad = Broken()
+    with pytest.raises(RuntimeError):
+        z.backward()
+    y.grad = 0.0
+    x.grad = 0.0
+    z.backward()
+    assert (x.grad, y.grad) == (3.0, 1.0)
+    assert [node._n for node in topological_order(z)] == [0, 0, 0, 0, 0]
+
+
 def test_chain_a_million_deep_needs_no_recursion():
     x = Value(1.0)
     y = x
