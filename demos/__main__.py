@@ -1,0 +1,40 @@
+"""python -m demos: the whole tour, each demo in turn, then the list of files and out/index.html."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Sequence
+
+from . import DEMOS
+from ._tour import RULE, parser, run_demo, write_index
+
+DESCRIPTION = (
+    "The chainrule demo tour: seven experiments that train real networks with chainrule's engine "
+    f"({', '.join(DEMOS)}). Each prints what it finds and draws pictures into DIR/NAME/; "
+    "DIR/index.html shows every picture with its caption. Run one alone with python -m demos.NAME."
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every demo in order, list every file written, write index.html."""
+    options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
+    start = time.perf_counter()
+    results = []
+    for number, name in enumerate(DEMOS, 1):
+        module = importlib.import_module(f"demos.{name}")
+        results.append(run_demo(module, options.out, options.quick, not options.no_progress,
+                                number_in_tour=f"{number}/{len(DEMOS)}  "))
+    seconds = time.perf_counter() - start
+    index = write_index(options.out, results, seconds)
+    files = [written.path for result in results for written in result.written]
+    print(f"\n{RULE}\nthe tour took {seconds:.0f} s and wrote {len(files) + 1} files:")
+    for path in [*files, index]:
+        print(f"  {path}")
+    print(f"\nopen {index} in a browser: every picture with its caption, and every finding.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

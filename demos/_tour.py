@@ -1,0 +1,249 @@
+"""What every demo shares: its header, its finding lines, saving its pictures, and the tour's index page.
+
+A demo module defines ``NAME``, ``TITLE``, ``INTRO``, ``FULL`` and ``QUICK`` (its settings at
+full size and at a reduced size for the tests) and ``run(out, settings, progress)``, which
+trains, draws into ``out`` and returns its findings. Nothing here knows any deep learning:
+it prints, saves and lays out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+DEFAULT_OUT = Path("out")
+RULE = "=" * 78
+
+# One colour per role, the same in every picture of the tour.
+COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"]
+CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a"]  # class 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One claim shown by a run: the line printed, and the numbers in it (for the tests)."""
+
+    name: str
+    text: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file a demo wrote; kind is "picture" (shown in index.html), "frame" or "page"."""
+
+    path: Path
+    caption: str
+    kind: str = "picture"
+
+
+class Output:
+    """Where one demo writes (root/NAME/...) and the record of every file it wrote."""
+
+    def __init__(self, root: Path, demo: str) -> None:
+        self.root = Path(root)
+        self.directory = self.root / demo
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.written: list[Written] = []
+
+    def path(self, name: str) -> Path:
+        """out/NAME/name, its folder created."""
+        path = self.directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def record(self, path: Path, caption: str, kind: str = "picture") -> Path:
+        self.written.append(Written(Path(path), caption, kind))
+        return Path(path)
+
+    def save(self, figure: Any, name: str, caption: str) -> Path:
+        """Save a matplotlib figure as name (PNG) and record it with its caption."""
+        path = self.path(name)
+        figure.savefig(path, dpi=110, metadata={"Software": None})
+        return self.record(path, caption)
+
+
+def figure(width: float, height: float, columns: int = 1, rows: int = 1, **options: Any) -> tuple[Any, Any]:
+    """A matplotlib Figure (Agg, no pyplot state) and its axes: one Axes, or an array of them."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=True, **options)
+    return fig, axes
+
+
+def number(value: float, digits: int = 3) -> str:
+    """A number for a finding line: 3 significant digits, no trailing noise (0.5, 1.2e-14, 3.7e+85)."""
+    return f"{value:.{digits}g}"
+
+
+# --- running one demo ---
+
+
+@dataclass
+class Result:
+    """What one demo did: its findings and the files it wrote."""
+
+    module: ModuleType
+    findings: list[Finding]
+    written: list[Written]
+    seconds: float
+
+
+def run_demo(module: ModuleType, root: Path, quick: bool = False, progress: bool = True,
+             number_in_tour: str = "") -> Result:
+    """Print the demo's header, run it, print its findings and files; return what it did."""
+    print(f"\n{RULE}\n{number_in_tour}{module.NAME}: {module.TITLE}\n{RULE}")
+    print(module.INTRO.strip() + "\n", flush=True)
+    out = Output(root, module.NAME)
+    start = time.perf_counter()
+    findings = module.run(out, module.QUICK if quick else module.FULL, progress=progress)
+    seconds = time.perf_counter() - start
+    print()
+    for finding in findings:
+        print(f"  finding: {finding.text}")
+    pictures = [w for w in out.written if w.kind == "picture"]
+    print(f"\n  wrote {len(out.written)} files ({len(pictures)} pictures) in {seconds:.1f} s:")
+    for written in out.written:
+        if written.kind != "frame":
+            print(f"    {written.path}")
+    frames = [w for w in out.written if w.kind == "frame"]
+    if frames:
+        print(f"    {frames[0].path} ... {frames[-1].path.name} ({len(frames)} frames)")
+    return Result(module, findings, out.written, seconds)
+
+
+def parser(description: str, prog: str) -> argparse.ArgumentParser:
+    """The command line shared by the tour and each demo: --out DIR, --quick."""
+    arguments = argparse.ArgumentParser(prog=prog, description=description)
+    arguments.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                           help="folder for the pictures (default: out); each demo writes into DIR/NAME/")
+    arguments.add_argument("--quick", action="store_true",
+                           help="smaller experiments (seconds, for a quick look or the tests)")
+    arguments.add_argument("--no-progress", action="store_true", help="hide the training progress bars")
+    return arguments
+
+
+def main_for(module: ModuleType, argv: Sequence[str] | None = None) -> int:
+    """python -m demos.NAME: run one demo."""
+    description = f"{module.TITLE}. {module.INTRO.strip()}"
+    options = parser(description, f"python -m demos.{module.NAME}").parse_args(argv)
+    run_demo(module, options.out, options.quick, not options.no_progress)
+    return 0
+
+
+# --- the index page of the tour ---
+
+
+def data_uri(path: Path) -> str:
+    """A PNG as a data: URI, so the page needs no other file."""
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def write_index(root: Path, results: list[Result], seconds: float) -> Path:
+    """out/index.html: every picture inline with its caption, each demo's findings; opens from disk."""
+    sections = [_section(root, number, result) for number, result in enumerate(results, 1)]
+    contents = "\n".join(f'<li><a href="#{r.module.NAME}">{html.escape(r.module.TITLE)}</a></li>' for r in results)
+    page = PAGE.format(contents=contents, sections="\n".join(sections), seconds=f"{seconds:.0f}")
+    path = Path(root) / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _section(root: Path, number: int, result: Result) -> str:
+    module = result.module
+    parts = [f'<section id="{module.NAME}">', f"<h2>{number}. {html.escape(module.TITLE)}</h2>",
+             f"<p class=intro>{html.escape(module.INTRO.strip())}</p>",
+             f"<p class=run><code>python -m demos.{module.NAME}</code> ({result.seconds:.1f} s)</p>",
+             "<h3>Findings of this run</h3><ul class=findings>"]
+    parts += [f"<li>{html.escape(finding.text)}</li>" for finding in result.findings]
+    parts.append("</ul>")
+    for written in result.written:
+        if written.kind == "picture":
+            parts.append(_figure(written, root))
+        elif written.kind == "page":
+            link = written.path.relative_to(root).as_posix()
+            parts.append(f'<p class=page><a href="{html.escape(link)}">{html.escape(link)}</a>: '
+                         f"{html.escape(written.caption)}</p>")
+    frames = [w for w in result.written if w.kind == "frame"]
+    if frames:
+        parts.append(f"<h3>{html.escape(frames[0].caption)}</h3><div class=frames>")
+        parts += [_figure(frame, root, frame.path.stem.replace("_", " ")) for frame in frames]
+        parts.append("</div>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _figure(written: Written, root: Path, caption: str | None = None) -> str:
+    text = html.escape(caption if caption is not None else written.caption)
+    name = html.escape(written.path.relative_to(root).as_posix())
+    return (f'<figure><img src="{data_uri(written.path)}" alt="{text}" title="{name}">'
+            f"<figcaption>{text} <span class=file>({name})</span></figcaption></figure>")
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>chainrule: the demo tour</title>
+<style>
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5rem auto;
+         max-width: 1200px; padding: 0 1.5rem; color: #111827; background: #fafafa; line-height: 1.45; }}
+  h1 {{ font-size: 1.6rem; }} h2 {{ margin-top: 2.5rem; border-bottom: 2px solid #e5e7eb; }}
+  h3 {{ font-size: 1.05rem; }}
+  figure {{ margin: 1.2rem 0; background: white; border: 1px solid #e5e7eb; padding: 0.6rem; }}
+  figure img {{ max-width: 100%; height: auto; display: block; margin: 0 auto; }}
+  figcaption {{ margin-top: 0.5rem; color: #374151; }}
+  .file {{ color: #9ca3af; font-size: 0.85em; }}
+  .findings li {{ margin: 0.2rem 0; }}
+  .intro {{ color: #374151; }} .run {{ color: #6b7280; font-size: 0.9em; }}
+  .frames {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0.5rem; }}
+  .frames figure {{ margin: 0; }}
+  code {{ background: #eef2ff; padding: 0.1rem 0.3rem; border-radius: 4px; }}
+</style>
+</head>
+<body>
+<h1>chainrule: the demo tour</h1>
+<p>Every picture below was drawn by <code>python -m demos</code> from networks trained with chainrule's
+own engine ({seconds} s on this machine); every number in a finding was measured by that run.</p>
+<ol>
+{contents}
+</ol>
+{sections}
+</body>
+</html>
+"""
+
+
+# --- presentation helpers for pictures of a model over the plane ---
+
+
+def plane_grid(points: Sequence[Sequence[float]], steps: int, margin: float = 0.4) -> tuple[list[float], list[float]]:
+    """The x and y coordinates of a steps x steps grid covering the points, with a margin."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return (_spaced(min(xs) - margin, max(xs) + margin, steps), _spaced(min(ys) - margin, max(ys) + margin, steps))
+
+
+def _spaced(start: float, stop: float, steps: int) -> list[float]:
+    return [start + (stop - start) * i / (steps - 1) for i in range(steps)]
+
+
+def scatter_classes(axes: Any, X: Sequence[Sequence[float]], y: Sequence[int], names: Sequence[str]) -> None:
+    """The data points, one colour and marker per class, labelled for the legend."""
+    markers = ["o", "s", "^"]
+    for k, name in enumerate(names):
+        chosen = [p for p, label in zip(X, y) if label == k]
+        axes.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=22, c=CLASS_COLOURS[k], marker=markers[k],
+                     edgecolors="white", linewidths=0.6, label=name, zorder=3)

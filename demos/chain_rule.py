@@ -1,0 +1,97 @@
+"""Demo 1: the chain rule on one neuron, o = tanh(x1*w1 + x2*w2 + b), drawn before and after backward.
+
+Then ``python -m autograd explain`` on the same neuron: the table of every backward step,
+one picture per step (frames) and the step-through page. Everything drawn here is drawn
+by the library (``autograd.draw``, ``autograd.backward_steps``, the explain command).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from autograd import Value, backward_steps, draw, numeric_gradient
+from autograd.cli import main as explain_main
+
+from ._tour import Finding, Output, main_for, number
+
+NAME = "chain_rule"
+TITLE = "the chain rule on one neuron"
+INTRO = """
+One neuron, o = tanh(x1*w1 + x2*w2 + b). Forward computes o; backward walks the graph from o back to
+the inputs and multiplies, on every edge, the gradient arriving from above (upstream) by the edge's
+local derivative. Look at the graph before and after backward, then step through it edge by edge.
+"""
+# The neuron of Karpathy's micrograd lecture: b is chosen so that o = tanh(0.8814) = 1/sqrt(2).
+INPUTS = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+EXPRESSION = "tanh(x1*w1 + x2*w2 + b)"
+FULL: dict[str, Any] = {}
+QUICK: dict[str, Any] = {}
+
+
+def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
+    """o = tanh(x1*w1 + x2*w2 + b), written as a learner writes it."""
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def render(graph: Any, out: Output, name: str, caption: str) -> None:
+    """A graphviz picture from autograd.draw, written as PNG and recorded."""
+    path = out.path(name)
+    path.write_bytes(graph.pipe(format="png"))
+    out.record(path, caption)
+
+
+def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
+    """Draw the neuron before and after backward, run explain on it; return the findings."""
+    leaves = {name: Value(value, label=name) for name, value in INPUTS.items()}
+    o = neuron(**leaves)
+    o.label = "o"
+    render(draw(o, show_grad=False, title=f"forward: o = {EXPRESSION} = {number(o.data, 4)} (no gradients yet)"),
+           out, "1_forward.png", "The neuron's graph after the forward pass: every value known, no gradient yet.")
+    steps = backward_steps(o)
+    o.backward()
+    render(draw(o, edge_labels=True, title="after o.backward(): each edge shows upstream x local = contribution"),
+           out, "2_backward.png",
+           "After backward: each edge carries upstream x local derivative; each box holds d o / d (that value).")
+    print(f"$ python -m autograd explain \"{EXPRESSION}\" ... --frames ... --html ...\n")
+    frames, page = out.path("frames"), out.path("steps.html")
+    status = explain_main(["explain", EXPRESSION, *(f"{k}={v!r}" for k, v in INPUTS.items()),
+                           "--frames", str(frames), "--html", str(page)])
+    if status != 0:
+        raise RuntimeError(f"python -m autograd explain failed with status {status}")
+    for path in sorted(frames.glob("step_*.png")):
+        out.record(path, "Backward one step at a time: the red edge is the step, the red box receives it", "frame")
+    out.record(page, "the step-through page (arrow keys step through backward)", "page")
+    return findings(o, leaves, steps)
+
+
+def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Finding]:
+    """What the run shows about the chain rule, every number measured."""
+    numeric = numeric_gradient(neuron, list(INPUTS.values()))
+    worst = max(abs(leaves[name].grad - n) for name, n in zip(INPUTS, numeric))
+    tanh_local = 1 - o.data**2
+    x1, w1, w2 = leaves["x1"], leaves["w1"], leaves["w2"]
+    summed = {name: sum(s.contribution for s in steps if s.parent is leaf) for name, leaf in leaves.items()}
+    return [
+        Finding("forward", f"forward: o = tanh({number(x1.data * w1.data + leaves['x2'].data * w2.data + leaves['b'].data, 4)})"
+                f" = {number(o.data, 4)} for x1={x1.data:g}, x2={leaves['x2'].data:g}, w1={w1.data:g}, w2={w2.data:g}",
+                {"o": o.data}),
+        Finding("steps", f"backward applied the chain rule on {len(steps)} edges; the first multiplies by tanh's "
+                f"local derivative 1 - o^2 = {number(tanh_local, 4)}", {"steps": len(steps), "tanh_local": tanh_local}),
+        Finding("chain", f"do/dw1 = (1 - o^2) * x1 = {number(tanh_local, 4)} * {x1.data:g} = {number(w1.grad, 4)}: "
+                "the product of the local derivatives along the path from o to w1",
+                {"w1_grad": w1.grad, "product": tanh_local * x1.data}),
+        Finding("zero_input", f"x2 = {leaves['x2'].data:g}, so do/dw2 = {number(w2.grad, 4)}: a weight whose input is zero "
+                "gets no gradient from this sample", {"x2": leaves["x2"].data, "w2_grad": w2.grad}),
+        Finding("check", f"every gradient of backward matches central differences (largest difference "
+                f"{worst:.1e}) and equals the sum of the step contributions it received",
+                {"worst": worst, "sums_match": all(abs(summed[n] - leaves[n].grad) < 1e-12 for n in leaves)}),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    return main_for(sys.modules[__name__], argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
