@@ -27,7 +27,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from . import modes
+from . import modes, rules
 from .engine import Value, _check_number, _const, _leaf
 from .rules import BINARY, NARY, UNARY
 
@@ -221,6 +221,13 @@ def rule_of(node: Value) -> Any:
     if type(a) is tuple:
         return NARY[node.op]
     return UNARY[node.op] if node._b is None else BINARY[node.op]
+
+
+def formula_for(node: Value, slot: int) -> str:
+    """The rule table's formula for d(node)/d(its operand number ``slot``), filled in."""
+    a = node._a
+    table = NARY if type(a) is tuple else (UNARY if node._b is None else BINARY)
+    return rules.formula(table, node.op, slot, node.arg)
 
 
 def _local_values(node: Value) -> tuple[Any, ...]:

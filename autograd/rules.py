@@ -207,10 +207,10 @@ UNARY: dict[str, Rule] = {
     "tanh":       Rule(math.tanh,     lambda x, out, k: 1.0 - out * out,     ("d/du tanh(u) = 1 - tanh(u)^2",),             "all u"),
     "sigmoid":    Rule(_sigmoid,      lambda x, out, k: out * (1.0 - out),   ("d/du sigmoid(u) = sigmoid(u) (1 - sigmoid(u))",), "all u"),
     "relu":       Rule(_relu,         lambda x, out, k: _step(x),            ("d/du relu(u) = 1 if u > 0 else 0",),         "all u"),
-    "leaky_relu": Rule(_leaky_relu,   lambda x, out, k: _leaky_step(x, k),   ("d/du leaky_relu(u) = 1 if u > 0 else slope",), "all u"),
+    "leaky_relu": Rule(_leaky_relu,   lambda x, out, k: _leaky_step(x, k),   ("d/du leaky_relu(u) = 1 if u > 0 else {k}",), "all u"),
     "sin":        Rule(_trig("sin", math.sin), lambda x, out, k: _cos(x),   ("d/du sin(u) = cos(u)",),                     "finite u"),
     "cos":        Rule(_trig("cos", math.cos), lambda x, out, k: -_sin(x),  ("d/du cos(u) = -sin(u)",),                    "finite u"),
-    "**":         Rule(_pow,          lambda x, out, k: _power_local(x, k),  ("d/du u^n = n u^(n-1)",),                     "u != 0 or n >= 0; u >= 0 or n an integer"),
+    "**":         Rule(_pow,          lambda x, out, k: _power_local(x, k),  ("d/du u^{e} = {k} u^{e_1}",),                     "u != 0 or n >= 0; u >= 0 or n an integer"),
 }
 
 BINARY: dict[str, Rule] = {
@@ -223,7 +223,42 @@ BINARY: dict[str, Rule] = {
 }
 
 NARY: dict[str, Rule] = {
-    "sum": Rule(lambda xs, k: sum(xs),        lambda xs, out, k: (1.0,) * len(xs),             ("d/du_i (u_1 + ... + u_n) = 1",),            "all u"),
-    "dot": Rule(_dot,              _dot_local,                                      ("d/dw_i (w.x + b) = x_i", "d/dx_i (w.x + b) = w_i", "d/db (w.x + b) = 1"), "all w, x, b"),
+    "sum": Rule(lambda xs, k: sum(xs),        lambda xs, out, k: (1.0,) * len(xs),             ("d/du_{i} (u_1 + ... + u_n) = 1",),            "all u"),
+    "dot": Rule(_dot,              _dot_local,                                      ("d/dw_{i} (w.x + b) = x_{i}", "d/dx_{i} (w.x + b) = w_{i}", "d/db (w.x + b) = 1"), "all w, x, b"),
 }
 # fmt: on
+
+
+def _number(x: Any) -> str:
+    """3.0 -> "3", 0.5 -> "0.5": a constant as a learner writes it."""
+    return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+
+
+def _exponent(x: Any) -> str:
+    """An exponent as written after ^: 3, or (-1), (0.5) in parentheses."""
+    text = _number(x)
+    return text if text.isdigit() else f"({text})"
+
+
+def formula(table: dict[str, Rule], op: str, slot: int, k: Any = None) -> str:
+    """The formula of d(out)/d(operand number ``slot``), with the op's constant k and the
+    operand's index filled in: "d/du u^3 = 3 u^2", "d/dw_2 (w.x + b) = x_2".
+
+    Template fields: {i} the operand's index, {k} the constant, {e} and {e_1} the
+    constant and the constant minus one written as exponents.
+
+    The "dot" node's operands are (w_1..w_n, x_1..x_n, b) with n = k; its formulas are
+    (for w_i, for x_i, for b). Binary ops have (for a, for b); the others one formula.
+    """
+    formulas = table[op].formula
+    if op == "dot":
+        kind, index = min(slot // k, 2), slot % k + 1
+    else:
+        kind, index = (slot if len(formulas) > 1 else 0), slot + 1
+    numeric = isinstance(k, (int, float))
+    return formulas[kind].format(
+        i=index,
+        k=_number(k),
+        e=_exponent(k) if numeric else "n",
+        e_1=_exponent(k - 1) if numeric else "(n-1)",
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .backward import rule_of, topological_order
+from .backward import formula_for, topological_order
 from .engine import Value
 
 # Auto-names for nodes without a label: the op as a word and a running index (mul1, tanh2).
@@ -95,23 +95,9 @@ def forward_order(output: Value) -> list[Value]:
     return order
 
 
-def formula_of(node: Value, slot: int) -> str:
-    """The rule table's formula for d(node)/d(operand number `slot`)."""
-    formulas = rule_of(node).formula
-    if len(formulas) == 1:  # unary ops, and "sum" (one formula for every operand)
-        return formulas[0]
-    if node.op == "dot":  # operands (w_1..w_n, x_1..x_n, b): formulas (for w_i, for x_i, for b)
-        return formulas[min(slot // node.arg, 2)]
-    return formulas[slot]  # binary: (for a, for b)
-
-
-def _derivative_name(node: Value, slot: int, rule: str) -> str:
-    """The left side of the rule, with the operand's index filled in: d/dw_2 (w.x + b)."""
-    name = rule.split(" = ")[0]
-    if node.op == "dot":
-        n = node.arg
-        return name.replace("_i", f"_{slot % n + 1}")
-    return name.replace("_i", f"_{slot + 1}")
+def _derivative_name(rule: str) -> str:
+    """The left side of the rule: d/dw_2 (w.x + b)."""
+    return rule.split(" = ")[0]
 
 
 @dataclass(frozen=True)
@@ -176,13 +162,13 @@ def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
     for node in reversed(order):
         upstream = grads[node]
         for slot, (parent, local) in enumerate(zip(node.parents, node.locals, strict=True)):
-            rule = formula_of(node, slot)
+            rule = formula_for(node, slot)
             received[parent] = received.get(parent, 0) + 1
             contribution = local * upstream
             steps.append(Step(
                 node, parent, upstream, local, contribution, rule, slot, len(steps) + 1,
                 names[node], names[parent], grads[parent], received[parent], terms[parent],
-                _derivative_name(node, slot, rule),
+                _derivative_name(rule),
             ))  # fmt: skip
             grads[parent] += contribution
     return steps

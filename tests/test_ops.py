@@ -239,3 +239,24 @@ def test_grad_function_leaves_grad_untouched_and_gives_zero_for_unused_inputs():
     out = x * y + x
     assert grad(out, [x, y, unused]) == [4.0, 2.0, 0.0]
     assert (x.grad, y.grad, unused.grad, out.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "make, slot, expected",
+    [
+        (lambda x: x**3, 0, "d/du u^3 = 3 u^2"),
+        (lambda x: x**0.5, 0, "d/du u^(0.5) = 0.5 u^(-0.5)"),
+        (lambda x: x**-1, 0, "d/du u^(-1) = -1 u^(-2)"),
+        (lambda x: x.leaky_relu(0.2), 0, "d/du leaky_relu(u) = 1 if u > 0 else 0.2"),
+        (lambda x: x * 2, 1, "d(a*b)/db = a"),
+        (lambda x: 2**x, 1, "d(a^b)/db = a^b ln(a)"),
+        (lambda x: total([x, x, x]), 2, "d/du_3 (u_1 + ... + u_n) = 1"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 1, "d/dw_2 (w.x + b) = x_2"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 2, "d/dx_1 (w.x + b) = w_1"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 4, "d/db (w.x + b) = 1"),
+    ],
+)
+def test_formulas_are_filled_in_with_the_constant_and_the_operand_index(make, slot, expected):
+    from autograd.backward import formula_for
+
+    assert formula_for(make(Value(1.5)), slot) == expected
