@@ -107,6 +107,7 @@ class Neuron(Module):
         (row,) = init_module.weights(init, 1, nin, _make_rng(seed))
         self.w = [Value(weight) for weight in row]
         self.b = Value(0.0)
+        self._name_parameters("")
 
     @classmethod
     def _from_weights(cls, row: list[float], activation: str) -> Neuron:
@@ -117,6 +118,12 @@ class Neuron(Module):
         neuron.w = [Value(weight) for weight in row]
         neuron.b = Value(0.0)
         return neuron
+
+    def _name_parameters(self, prefix: str) -> None:
+        """Label the parameters for pictures and the step-through: w1..wn and b, after prefix."""
+        for k, weight in enumerate(self.w, start=1):
+            weight.label = f"{prefix}w{k}"
+        self.b.label = f"{prefix}b"
 
     def __call__(self, x: Sequence[Any]) -> Value:
         """activation(w . x + b) for one input vector x (numbers or Values)."""
@@ -150,6 +157,12 @@ class Layer(Module):
         matrix = init_module.weights(init, nout, nin, rng if rng is not None else _make_rng(seed))
         per_neuron = "linear" if activation == "softmax" else activation
         self.neurons = [Neuron._from_weights(row, per_neuron) for row in matrix]
+        self._name_parameters("")
+
+    def _name_parameters(self, prefix: str) -> None:
+        """Neuron j's parameters become n<j>.w1 ... n<j>.b (after prefix)."""
+        for j, neuron in enumerate(self.neurons, start=1):
+            neuron._name_parameters(f"{prefix}n{j}.")
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         """[neuron(x) for each neuron], then softmax over them if that is the activation."""
@@ -192,6 +205,8 @@ class MLP(Module):
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init, rng=rng)
             for i in range(len(nouts))
         ]
+        for i, layer in enumerate(self.layers, start=1):
+            layer._name_parameters(f"L{i}.")  # L2.n3.w1: layer 2, neuron 3, weight 1
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         """The last layer's outputs: a list of nouts[-1] Values."""

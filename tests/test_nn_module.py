@@ -237,3 +237,15 @@ def test_softmax_mlp_matches_pytorch():
         grads = [[w.grad for w in n.w] for n in layer.neurons]
         for row, torch_row in zip(grads, linear.weight.grad.tolist(), strict=True):
             assert row == pytest.approx(torch_row, abs=1e-12)
+
+
+def test_parameters_are_labelled_by_layer_neuron_and_role_for_pictures(tmp_path):
+    model = nn.MLP(2, [3, 1], seed=0)
+    labels = [p.label for p in model.parameters()]
+    assert labels[:3] == ["L1.n1.w1", "L1.n1.w2", "L1.n1.b"]
+    assert labels[-2:] == ["L2.n1.w3", "L2.n1.b"]
+    assert len(set(labels)) == len(labels)
+    assert [p.label for p in nn.Neuron(2, seed=0).parameters()] == ["w1", "w2", "b"]
+    path = tmp_path / "model.json"
+    nn.save(model, path)
+    assert [p.label for p in nn.load(path).parameters()] == labels
