@@ -107,8 +107,9 @@ class _Picture:
         self.order = forward_order(output)
         self.ids = {node: f"v{index}" for index, node in enumerate(self.order)}
         self.names = node_names(output)
-        self.parameters = {parent for node in self.order if node.op == "dot"
-                           for slot, parent in enumerate(node.parents) if dot_role(node, slot)[0] in "wb"}  # fmt: skip
+        self.parameters = {parent for node in self.order if node.op == "dot"  # leaves in a w or b slot
+                           for slot, parent in enumerate(node.parents)
+                           if parent.is_leaf and dot_role(node, slot)[0] in "wb"}  # fmt: skip
         self.show_grad = show_grad
         self.edge_labels = edge_labels
         self.step = highlight if isinstance(highlight, Step) else None
@@ -149,7 +150,7 @@ class _Picture:
                 self._add_op(dot, node)
 
     def _parameters_by_neuron(self) -> dict[Value, Value]:
-        """The unlabelled weights and biases used by exactly one w.x+b node -> that node."""
+        """The weights and biases (leaves) used by exactly one w.x+b node -> that node."""
         users: dict[Value, list[Value]] = {}
         for node in self.order:
             for parent in node.parents:
@@ -164,7 +165,7 @@ class _Picture:
         if node is self.output:
             return "output"
         if node.is_leaf:
-            return "input" if node.label else "parameter" if node in self.parameters else "constant"
+            return "parameter" if node in self.parameters else "input" if node.label else "constant"
         return "intermediate"
 
     def _add_value(self, dot: Any, node: Value) -> None:

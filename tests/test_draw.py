@@ -194,3 +194,13 @@ def test_each_neurons_own_weights_and_bias_are_boxed_together():
     assert all(len(records(box)) == 3 and "x1" not in box for box in boxes)  # w1, w2, b; the shared x outside
     assert 'label="dot1: weights, bias"' in boxes[0] or 'label="dot1: weights, bias"' in boxes[1]
     assert len(records(source)) == 13  # every Value still drawn exactly once
+
+
+def test_an_intermediate_in_a_weight_slot_keeps_its_own_op_and_edges():
+    # mse's sum of squares is dot(d, d) with d = pred - target: d is not a parameter box
+    x = Value(2.0, label="x")
+    d = x - 1.0
+    y = dot([d], [d])
+    source = draw(y).source
+    assert source.count("->") == 6  # x, const -> (-) -> d; d, d -> (w.x+b) -> y
+    assert "weights, bias" not in source
