@@ -10,7 +10,9 @@ first. We find it with Kahn's algorithm, run from the output:
 
     pass 1  count, for every node, the operand slots that use it      (node._n)
     pass 2  start from the output; when a node's count reaches 0, its gradient
-            is complete: add it to node.grad and pass it on to its operands
+            is complete: add it to node.grad and pass it on to its operands.
+            Complete nodes wait in a queue (first in, first out), so the gradients
+            fill in as a wave from the output back to the inputs, operands in order.
 
 Each pass sums its gradients separately (in the node's ``_g`` slot, set to 0 in
 pass 1) and ADDS them to ``.grad``; a second pass never re-propagates the first
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -124,10 +127,10 @@ def topological_order(output: Value) -> list[Value]:
         raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
     seen = _count_consumers(output)
     order = []
-    ready = [output]
+    ready = deque([output])
     try:
         while ready:
-            node = ready.pop()
+            node = ready.popleft()
             order.append(node)
             for parent in node.parents:
                 parent._n -= 1
@@ -146,10 +149,11 @@ def _backward_fast(output: Value, seed: float) -> None:
     seen = _count_consumers(output)
     try:
         output._g = seed
-        ready = [output]
+        ready = deque([output])  # first in, first out: a wave from the output back to the inputs
         push = ready.append
+        pop = ready.popleft
         while ready:
-            node = ready.pop()
+            node = pop()
             upstream = node._g
             node.grad += upstream
             a = node._a

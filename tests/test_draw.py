@@ -170,7 +170,7 @@ def test_legend_lists_only_the_kinds_shown_and_sums_read_naturally():
     assert "constant (leaf)" in legend and "weight or bias" not in legend
     assert "constant" not in [line for line in draw(x * x).source.splitlines() if "legend" in line][0]
     z = -x + x * (-2.0)  # x.grad = -1 + (-2)
-    assert "grad -2.0 + (-1.0) = -3.0" in draw(z, highlight=x).source  # before backward too
+    assert "grad -1.0 + (-2.0) = -3.0" in draw(z, highlight=x).source  # before backward too
 
 
 def test_renders_with_no_dot_and_no_scripts_directory_on_path(tmp_path):
