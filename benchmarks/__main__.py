@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         problems = check(workload, results)
         failed = failed or bool(problems)
-        text, marks = report.table(number, workload, results, problems, size)
+        text, marks = report.table(number, workload, results, problems, size, args.quick)
         verdicts += marks
         print(text, flush=True)
     print()

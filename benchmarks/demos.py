@@ -18,12 +18,15 @@ def available() -> str | None:
 
 
 def tour(timeout: float) -> dict:
-    """Run ``python -m demos`` once, non-interactive; its wall time."""
+    """Run ``python -m demos`` once, non-interactive, pictures into a temporary folder; its wall time."""
+    import tempfile
+
     env = dict(os.environ, MPLBACKEND="Agg")
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "demos"], cwd=ROOT, env=env, timeout=timeout,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="chainrule-tour-") as out:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "demos", "--out", out, "--no-progress"], cwd=ROOT,
+                              env=env, timeout=timeout, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         return {"error": f"python -m demos exited {done.returncode}: {tail[0]}"}

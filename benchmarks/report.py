@@ -30,6 +30,10 @@ def machine() -> str:
             versions.append(f"{name} not installed")
     commit = subprocess.run(["git", "log", "-1", "--format=%h %cd", "--date=format:%Y-%m-%d %H:%M"],
                             cwd=ROOT, capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "autograd", "nn"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    if dirty:
+        commit += " + uncommitted changes in autograd/ or nn/ (measured as they are on disk)"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return (f"date {now}; commit {commit}\n"
             f"machine {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}\n"
@@ -61,7 +65,7 @@ def _status(runs: list[dict]) -> str | None:
 
 
 def table(number: int, workload: Workload, results: dict[str, list[dict]], problems: dict[str, str],
-          size: int) -> tuple[str, list[bool | None]]:
+          size: int, quick: bool = False) -> tuple[str, list[bool | None]]:
     """The workload's table and its targets' verdicts."""
     lines = [f"{number}. [{workload.name}] {workload.title.format(size=size)}"]
     if workload.note:
@@ -79,6 +83,9 @@ def table(number: int, workload: Workload, results: dict[str, list[dict]], probl
         if target.info:
             lines.append(f"   [info] {target.text}: {shown}")
             continue
+        if quick:  # small sizes: the targets are judged at the full sizes only
+            lines.append(f"   [----] {target.text}: {shown} (--quick sizes: not judged)")
+            continue
         verdicts.append(passed)
         mark = {True: "PASS", False: "FAIL", None: "----"}[passed]
         sign = ">=" if target.at_least else "<="
@@ -87,39 +94,39 @@ def table(number: int, workload: Workload, results: dict[str, list[dict]], probl
 
 
 def _time_rows(workload: Workload, results: dict, meds: dict, problems: dict) -> list[str]:
-    rows = [f"   {'engine':<11} {'median s':>10} {'min s':>10} {'runs':>4}  {'x micrograd':>11}  {'x floor':>8}  check"]
+    rows = [f"   {'engine':<12} {'median s':>10} {'min s':>10} {'runs':>4}  {'x micrograd':>11}  {'x floor':>8}  check"]
     for engine, runs in results.items():
         status = _status(runs)
         if engine in problems:
-            rows.append(f"   {engine:<11} {'MISMATCH':>10}  {problems[engine]}")
+            rows.append(f"   {engine:<12} {'MISMATCH':>10}  {problems[engine]}")
             continue
         if status:
-            rows.append(f"   {engine:<11} {'-':>10}  {status}")
+            rows.append(f"   {engine:<12} {'-':>10}  {status}")
             continue
         median = meds[engine]
         fastest = min(run["seconds"] for run in runs)
         vs_micrograd = f"{meds['micrograd'] / median:.1f}x" if "micrograd" in meds else "-"
         vs_floor = f"{median / meds['floor']:.1f}" if "floor" in meds else "-"
         check = "reference" if engine == workload.reference else ("ok" if workload.reference in meds else "-")
-        rows.append(f"   {engine:<11} {median:>10.4f} {fastest:>10.4f} {len(runs):>4}  {vs_micrograd:>11}  "
+        rows.append(f"   {engine:<12} {median:>10.4f} {fastest:>10.4f} {len(runs):>4}  {vs_micrograd:>11}  "
                     f"{vs_floor:>8}  {check}")
     return rows
 
 
 def _memory_rows(workload: Workload, results: dict, meds: dict, problems: dict) -> list[str]:
-    rows = [f"   {'engine':<11} {'graph B/node':>12} {'peak B/node':>12} {'traced B/node':>13} {'runs':>4}  check"]
+    rows = [f"   {'engine':<12} {'graph B/node':>12} {'peak B/node':>12} {'traced B/node':>13} {'runs':>4}  check"]
     for engine, runs in results.items():
         status = _status(runs)
         if engine in problems:
-            rows.append(f"   {engine:<11} {'MISMATCH':>12}  {problems[engine]}")
+            rows.append(f"   {engine:<12} {'MISMATCH':>12}  {problems[engine]}")
             continue
         if status:
-            rows.append(f"   {engine:<11} {'-':>12}  {status}")
+            rows.append(f"   {engine:<12} {'-':>12}  {status}")
             continue
         m = meds[engine]
         traced = f"{m['traced_per_node']:.0f}" if m.get("traced_per_node") is not None else "-"
         check = "reference" if engine == workload.reference else "ok"
-        rows.append(f"   {engine:<11} {m['graph_per_node']:>12.0f} {m['peak_per_node']:>12.0f} {traced:>13} "
+        rows.append(f"   {engine:<12} {m['graph_per_node']:>12.0f} {m['peak_per_node']:>12.0f} {traced:>13} "
                     f"{len(runs):>4}  {check}")
     return rows
 
