@@ -6,8 +6,10 @@
 
 Phases of a step (workload 1, micrograd's demo on 100 moons):
     forward    build the graph and the loss (the demo's code, or nn.MLP + hinge for ours-nn)
-    topo       autograd.topological_order(loss) alone (ours only; backward repeats it)
-    backward   loss.backward(): topological order + the chain rule over every edge
+    order      backward's ordering pass alone (ours only; backward repeats it): the consumer
+               count of Kahn's algorithm (autograd.backward._count_consumers) when the engine has
+               it, else autograd.topological_order
+    backward   loss.backward(): the ordering pass + the chain rule over every edge
     step       zero_grad + SGD update of the 337 parameters
     free       dropping the graph (ours frees it by reference counting; micrograd needs the GC)
 GC time is measured with ``gc.callbacks`` (start/stop of every collection) during the phases.
@@ -84,6 +86,16 @@ def _builder(engine_name: str, n: int) -> tuple[Any, Any, Any]:
     return (lambda: mlp.demo_loss(engine, model, X, y)), engine.backward, sgd
 
 
+def _our_order_pass() -> Any:
+    """backward's own ordering pass alone: Kahn's consumer count if the engine has one, else the DFS."""
+    from autograd import backward as engine_backward
+
+    count, forget = (getattr(engine_backward, name, None) for name in ("_count_consumers", "_forget_counts"))
+    if count is None or forget is None:
+        return engine_backward.topological_order
+    return lambda output: forget(count(output))
+
+
 def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = True) -> dict[str, float]:
     """Mean seconds per phase over ``steps`` steps (after one warm-up), and the time in the GC.
 
@@ -91,8 +103,8 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
     """
     forward, backward, step = _builder(engine_name, n)
     if engine_name.startswith("ours"):
-        from autograd import topological_order
-    times: dict[str, list[float]] = {k: [] for k in ("forward", "topo", "backward", "step", "free", "total", "gc")}
+        order_pass = _our_order_pass()
+    times: dict[str, list[float]] = {k: [] for k in ("forward", "order", "backward", "step", "free", "total", "gc")}
     was_enabled = gc.isenabled()
     (gc.enable if collector else gc.disable)()
     try:
@@ -105,7 +117,7 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
                 loss = forward()
                 t2 = time.perf_counter()
                 if engine_name.startswith("ours"):
-                    topological_order(loss)
+                    order_pass(loss)
                 t3 = time.perf_counter()
                 backward(loss)
                 t4 = time.perf_counter()
@@ -113,7 +125,7 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
                 t5 = time.perf_counter()
             if index == 0:
                 continue
-            for key, value in (("free", t1 - t0), ("forward", t2 - t1), ("topo", t3 - t2),
+            for key, value in (("free", t1 - t0), ("forward", t2 - t1), ("order", t3 - t2),
                                ("backward", t4 - t3), ("step", t5 - t4), ("total", t5 - t0 - (t3 - t2)),
                                ("gc", timer.seconds)):
                 times[key].append(value)
@@ -122,14 +134,14 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
     return {key: statistics.fmean(values) for key, values in times.items()}
 
 
-HEADER = (f"{'engine':<10} {'gc':<4} {'total':>8} {'forward':>8} {'backward':>8} {'(topo)':>8} {'step':>8} "
+HEADER = (f"{'engine':<10} {'gc':<4} {'total':>8} {'forward':>8} {'backward':>8} {'(order)':>8} {'step':>8} "
           f"{'free':>8} {'gc time':>8} {'gc %':>5}")
 
 
 def phase_row(engine: str, n: int, steps: int, collector: bool) -> str:
     m = phases(engine, n, steps, collector)
     return (f"{engine:<10} {'on' if collector else 'off':<4} {m['total']:>8.4f} {m['forward']:>8.4f} "
-            f"{m['backward']:>8.4f} {m['topo']:>8.4f} {m['step']:>8.4f} {m['free']:>8.4f} "
+            f"{m['backward']:>8.4f} {m['order']:>8.4f} {m['step']:>8.4f} {m['free']:>8.4f} "
             f"{m['gc']:>8.4f} {100 * m['gc'] / m['total']:>4.0f}%")
 
 
@@ -146,7 +158,7 @@ def print_phases(engines: list[str], n: int, steps: int) -> None:
                                    "--n", str(n), "--steps", str(steps)], capture_output=True, text=True)
             print(done.stdout.strip() or f"{engine:<10} {collector:<4} failed: {done.stderr.strip()[-200:]}",
                   flush=True)
-    print("gc off: gc.disable() for the whole run; total excludes the separate (topo) measurement "
+    print("gc off: gc.disable() for the whole run; total excludes the separate (order) measurement "
           "(backward does its own); gc time = time inside collections (gc.callbacks)")
 
 
