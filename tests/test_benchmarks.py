@@ -116,3 +116,25 @@ def test_a_wrong_gradient_is_reported():
     results = {"floor": [dict(reference)], "ours": [{"loss": 1.0, "grads": [0.5, -2.0, 3.1]}]}
     workload = suite.Workload("x", "x", ["ours", "floor"], size=1, quick_size=1)
     assert set(suite.check(workload, results)) == {"ours"}
+
+
+@pytest.mark.parametrize("engine", GRAPH_ENGINES)
+def test_memory_workload_builds_the_same_chain(engine):
+    from benchmarks import memory
+
+    _needs(engine)
+    result = memory.graph_memory(engine, 400, traced=False)
+    _agree(result, chain.floor(100))  # 400 nodes = 100 links
+
+
+def test_worker_prints_one_json_line_with_the_result():
+    """The suite's plumbing: a fresh process measures and reports loss and gradients."""
+    import json
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "benchmarks.worker", "chain", "ours", "50"], cwd=root,
+                          capture_output=True, text=True, timeout=60)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    _agree(result, chain.floor(50))
+    assert result["seconds"] > 0
