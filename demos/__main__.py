@@ -6,9 +6,10 @@ import importlib
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import DEMOS
-from ._tour import RULE, parser, run_demo, write_index
+from ._tour import RULE, Result, parser, run_demo, write_index
 
 DESCRIPTION = (
     "The chainrule demo tour: seven experiments that train real networks with chainrule's engine "
@@ -17,22 +18,26 @@ DESCRIPTION = (
 )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run every demo in order, list every file written, write index.html."""
-    options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
+def tour(root: Path, quick: bool = False, progress: bool = True) -> tuple[list[Result], Path]:
+    """Run every demo in order, write index.html, print the list of every file written."""
     start = time.perf_counter()
     results = []
     for number, name in enumerate(DEMOS, 1):
         module = importlib.import_module(f"demos.{name}")
-        results.append(run_demo(module, options.out, options.quick, not options.no_progress,
-                                number_in_tour=f"{number}/{len(DEMOS)}  "))
+        results.append(run_demo(module, root, quick, progress, number_in_tour=f"{number}/{len(DEMOS)}  "))
     seconds = time.perf_counter() - start
-    index = write_index(options.out, results, seconds)
+    index = write_index(root, results, seconds)
     files = [written.path for result in results for written in result.written]
     print(f"\n{RULE}\nthe tour took {seconds:.0f} s and wrote {len(files) + 1} files:")
     for path in [*files, index]:
         print(f"  {path}")
     print(f"\nopen {index} in a browser: every picture with its caption, and every finding.")
+    return results, index
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
+    tour(options.out, options.quick, not options.no_progress)
     return 0
 
 

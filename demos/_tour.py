@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 DEFAULT_OUT = Path("out")
+FRAMES_HEADING = "Backward one step at a time (python -m autograd explain --frames): the red edge is the step"
 RULE = "=" * 78
 
 # One colour per role, the same in every picture of the tour.
@@ -177,8 +178,8 @@ def _section(root: Path, number: int, result: Result) -> str:
                          f"{html.escape(written.caption)}</p>")
     frames = [w for w in result.written if w.kind == "frame"]
     if frames:
-        parts.append(f"<h3>{html.escape(frames[0].caption)}</h3><div class=frames>")
-        parts += [_figure(frame, root, frame.path.stem.replace("_", " ")) for frame in frames]
+        parts.append(f"<h3>{FRAMES_HEADING}</h3><div class=frames>")
+        parts += [_figure(frame, root) for frame in frames]
         parts.append("</div>")
     parts.append("</section>")
     return "\n".join(parts)
@@ -208,7 +209,7 @@ PAGE = """<!DOCTYPE html>
   .file {{ color: #9ca3af; font-size: 0.85em; }}
   .findings li {{ margin: 0.2rem 0; }}
   .intro {{ color: #374151; }} .run {{ color: #6b7280; font-size: 0.9em; }}
-  .frames {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0.5rem; }}
+  .frames {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0.5rem; }}
   .frames figure {{ margin: 0; }}
   code {{ background: #eef2ff; padding: 0.1rem 0.3rem; border-radius: 4px; }}
 </style>

@@ -59,8 +59,10 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
                            "--frames", str(frames), "--html", str(page)])
     if status != 0:
         raise RuntimeError(f"python -m autograd explain failed with status {status}")
-    for path in sorted(frames.glob("step_*.png")):
-        out.record(path, "Backward one step at a time: the red edge is the step, the red box receives it", "frame")
+    pictures = sorted(frames.glob("step_*.png"))
+    for number_, path in enumerate(pictures):
+        out.record(path, f"step {number_} of {len(pictures) - 1}" + (": the seed, do/do = 1" if number_ == 0 else ""),
+                   "frame")
     out.record(page, "the step-through page (arrow keys step through backward)", "page")
     return findings(o, leaves, steps)
 

@@ -32,7 +32,7 @@ FULL: dict[str, Any] = {
 QUICK: dict[str, Any] = {
     "symmetry": {"n": 40, "hidden": 8, "epochs": 40},
     "spread": {"width": 16, "depth": 10, "samples": 8},
-    "training": {"n": 30, "width": 8, "depth": 10, "epochs": 12},
+    "training": {"n": 30, "width": 16, "depth": 10, "epochs": 12},
     "orthogonal": {"width": 8, "depth": 20, "samples": 4},
 }
 SYMMETRY_INITS = {"zeros": "zeros", "constant 0.5": functools.partial(nn.init.constant, value=0.5),

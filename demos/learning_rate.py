@@ -22,7 +22,7 @@ same three regimes when training a network.
 FULL: dict[str, Any] = {"steps": 12, "rates": (0.05, 0.4, 1.05), "sweep": 60, "network_rates": (0.002, 0.02, 0.5),
                         "epochs": 30, "n": 100}
 QUICK: dict[str, Any] = {"steps": 12, "rates": (0.05, 0.4, 1.05), "sweep": 20, "network_rates": (0.002, 0.02, 0.5),
-                         "epochs": 12, "n": 40}
+                         "epochs": 8, "n": 100}
 MINIMUM, START = 2.0, -1.0
 WORDS = ("too small", "good", "too large")
 

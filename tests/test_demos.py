@@ -1,0 +1,227 @@
+"""The demo tour: each demo's findings point the way the lecture says, the tour writes what it lists,
+index.html shows every picture from disk, --help works, and a rerun finds the same numbers.
+
+The tour runs once at its reduced size (--quick, about 15 s) and the checks read its findings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import importlib
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from demos import DEMOS  # noqa: E402
+from demos.__main__ import tour  # noqa: E402
+from demos._tour import data_uri, run_demo  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def toured(tmp_path_factory):
+    """The whole tour at its reduced size: (results by demo name, index path, root, printed text)."""
+    root = tmp_path_factory.mktemp("out")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        results, index = tour(root, quick=True, progress=False)
+    return {r.module.NAME: r for r in results}, index, root, printed.getvalue()
+
+
+def values(toured, demo: str) -> dict[str, dict]:
+    """finding name -> its values, for one demo."""
+    return {finding.name: finding.values for finding in toured[0][demo].findings}
+
+
+# --- the tour's files and page ---
+
+
+def test_the_tour_runs_every_demo_in_order(toured):
+    assert list(toured[0]) == list(DEMOS)
+    printed = toured[3]
+    headers = [printed.index(f"{number}/{len(DEMOS)}  {name}:") for number, name in enumerate(DEMOS, 1)]
+    assert headers == sorted(headers)
+    for result in toured[0].values():
+        assert result.findings, f"{result.module.NAME} found nothing"
+        assert any(w.kind == "picture" for w in result.written), f"{result.module.NAME} drew no picture"
+        for finding in result.findings:
+            assert re.search(r"\d", finding.text), f"finding without a measured number: {finding.text}"
+            assert f"  finding: {finding.text}" in printed
+
+
+def test_the_tour_lists_exactly_the_files_it_wrote(toured):
+    _, index, root, printed = toured
+    listing = printed.split("\nthe tour took ", 1)[1]
+    count = int(re.match(r"\d+ s and wrote (\d+) files:", listing).group(1))
+    listed = [Path(line.strip()) for line in listing.splitlines()[1:] if line.startswith("  ")]
+    assert len(listed) == count
+    assert index in listed
+    on_disk = {path for path in root.rglob("*") if path.is_file()}
+    assert set(listed) == on_disk
+    for path in listed:
+        assert path.stat().st_size > 1000, f"{path} is (nearly) empty"
+
+
+def test_index_shows_every_picture_inline_with_its_caption(toured):
+    results, index, root, _ = toured
+    page = index.read_text(encoding="utf-8")
+    shown = [w for r in results.values() for w in r.written if w.kind in ("picture", "frame")]
+    assert page.count("<img ") == len(shown)
+    for written in shown:
+        assert data_uri(written.path) in page, f"{written.path} is not inline in index.html"
+        assert written.path.relative_to(root).as_posix() in page
+        assert html.escape(written.caption) in page
+    for result in results.values():
+        for finding in result.findings:
+            assert html.escape(finding.text) in page
+
+
+def test_index_needs_no_network(toured):
+    page = toured[1].read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "<script" not in page
+    for link in re.findall(r'href="([^"#]+)"', page):  # the only links: files the tour wrote beside it
+        assert (toured[2] / link).is_file(), link
+
+
+# --- each demo's findings point the right way ---
+
+
+def test_chain_rule(toured):
+    found = values(toured, "chain_rule")
+    assert found["forward"]["o"] == pytest.approx(2**-0.5, abs=1e-12)
+    assert found["steps"]["steps"] == 9
+    assert found["chain"]["w1_grad"] == pytest.approx(found["chain"]["product"], abs=1e-12) == pytest.approx(1.0)
+    assert found["zero_input"]["w2_grad"] == 0.0
+    assert found["check"]["worst"] < 1e-6 and found["check"]["sums_match"] is True
+    pictures = [w.path.name for w in toured[0]["chain_rule"].written]
+    assert pictures.count("steps.html") == 1
+    assert len([name for name in pictures if name.startswith("step_")]) == 10  # the seed and 9 steps
+
+
+def test_training_loop_learns_the_moons(toured):
+    found = values(toured, "training_loop")
+    assert found["loss"]["last"] < found["loss"]["first"] / 2
+    assert found["accuracy"]["last"] >= 0.9 and found["accuracy"]["last"] > found["accuracy"]["first"]
+
+
+def test_multiclass_needs_a_hidden_layer(toured):
+    found = values(toured, "multiclass")
+    assert found["accuracy"]["accuracy"] >= 0.85
+    assert found["linear"]["accuracy"] < found["accuracy"]["accuracy"] - 0.2
+    assert found["true_class"]["true_class"] > 0.7
+    assert found["sum"]["worst"] < 1e-12
+
+
+def test_learning_rate_small_crawls_good_lands_large_diverges(toured):
+    found = values(toured, "learning_rate")
+    assert found["small"]["distance"] > 0.5
+    assert found["good"]["steps"] is not None and found["good"]["steps"] <= 8
+    assert found["large"]["end"] > 2 * found["large"]["start"] and found["large"]["growth"] > 1
+    assert found["limit"]["limit"] == pytest.approx(1.0)
+    assert found["limit"]["largest"] < found["limit"]["limit"]
+    network = [v for name, v in found.items() if name.startswith("network_")]
+    assert [v["diverged"] for v in network] == [False, False, True]
+    assert network[0]["last"] > network[1]["last"]  # too small is behind after the same epochs
+
+
+def test_initialization_symmetry_never_breaks(toured):
+    found = values(toured, "initialization")
+    zeros, constant, random = found["symmetry_zeros"], found["symmetry_constant"], found["symmetry_xavier"]
+    assert zeros["distinct"] == 1 and zeros["moved"] == 0.0
+    assert constant["distinct"] == 1 and constant["moved"] > 0.1  # they move, but together
+    assert random["distinct"] == random["neurons"] > 1
+
+
+def test_initialization_spread_explodes_vanishes_or_holds(toured):
+    found = values(toured, "initialization")
+    assert found["spread_normal(0, 1)"]["ratio"] > 1e3 and found["spread_normal(0, 1)"]["gradient_ratio"] > 1e2
+    assert found["spread_normal(0, 0.01)"]["ratio"] < 1e-6 and found["spread_normal(0, 0.01)"]["gradient_ratio"] < 1e-6
+    he = found["spread_He"]
+    assert 0.2 < he["ratio"] < 5 and 0.2 < he["gradient_ratio"] < 5
+    for name in ("Xavier", "LeCun"):  # ReLU halves the variance; only He's factor 2 restores it
+        assert found[f"spread_{name}"]["per_layer"] < 0.8 < he["per_layer"]
+
+
+def test_initialization_he_trains_the_deep_relu_net_first(toured):
+    found = values(toured, "initialization")
+    losses = found["training"]
+    assert losses["He"] < min(losses["Xavier"], losses["LeCun"]) - 0.05
+    normal = found["training_normal(0, 1)"]
+    assert normal["diverged"] or normal["last"] > losses["He"]
+
+
+def test_initialization_orthogonal_keeps_the_gradient_length(toured):
+    ratios = values(toured, "initialization")["orthogonal"]
+    assert ratios["orthogonal"] < 1.001
+    assert ratios["LeCun"] > 1.5 and ratios["He"] > 10
+
+
+def test_losses_outliers_pull_mse_most(toured):
+    found = values(toured, "losses")
+    pull = {name: abs(slope - 2.0) for name, slope in found["outliers"].items()}
+    assert pull["MSE"] > pull["Huber"] > pull["MAE"]
+    assert all(abs(slope - 2.0) < 0.15 for slope in found["clean"].values())
+
+
+def test_losses_sigmoid_bce_and_two_class_softmax_agree(toured):
+    found = values(toured, "losses")
+    assert all(run["accuracy"] >= 0.85 for run in found["binary"].values())
+    assert found["agree"]["agree"] > 0.8
+    assert found["softmax_is_sigmoid"]["gap"] < 1e-12
+
+
+def test_optimizers(toured):
+    found = values(toured, "optimizers")
+    loss = found["per_epoch"]
+    assert loss["full batch + momentum 0.9"] < loss["full-batch GD"]
+    assert loss["SGD (batch 1)"] < loss["full-batch GD"] and loss["mini-batch (10)"] < loss["full-batch GD"]
+    updates = found["updates"]
+    assert updates["SGD (batch 1)"] == 10 * updates["mini-batch (10)"] > updates["full-batch GD"]
+    bowl = found["bowl"]
+    momentum = bowl["momentum 0.9, lr 0.01"]
+    assert all(momentum["loss"] < run["loss"] for name, run in bowl.items() if name.startswith("GD"))
+    assert momentum["reversals"] < bowl["GD, lr 0.038 (near the limit 2/50)"]["reversals"]
+
+
+# --- determinism and the command line ---
+
+
+def test_a_rerun_finds_the_same_numbers_and_draws_the_same_pictures(toured, tmp_path):
+    module = importlib.import_module("demos.losses")
+    with contextlib.redirect_stdout(io.StringIO()):
+        again = run_demo(module, tmp_path, quick=True, progress=False)
+    first = toured[0]["losses"]
+    assert again.findings == first.findings
+    for before, after in zip(first.written, again.written, strict=True):
+        assert before.path.read_bytes() == after.path.read_bytes(), before.path.name
+
+
+@pytest.mark.parametrize("name", [None, *DEMOS])
+def test_help(name):
+    module = "demos" if name is None else f"demos.{name}"
+    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"usage: python -m {module}" in done.stdout
+    assert "--out DIR" in done.stdout and "--quick" in done.stdout
+
+
+def test_one_demo_alone_writes_into_out_dir(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "demos.learning_rate", "--quick", "--no-progress", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "learning_rate").iterdir()) == ["paths.png", "sweep.png"]
+    assert "finding: lr = 1.05 (too large)" in done.stdout
+
+
+def test_a_wrong_option_is_refused():
+    done = subprocess.run([sys.executable, "-m", "demos", "--bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--bogus" in done.stderr
