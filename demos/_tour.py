@@ -83,6 +83,11 @@ def figure(width: float, height: float, columns: int = 1, rows: int = 1, **optio
     return fig, axes
 
 
+def announce(text: str) -> None:
+    """Say which training run the next progress bar belongs to."""
+    print(f"  training: {text}", flush=True)
+
+
 def number(value: float, digits: int = 3) -> str:
     """A number for a finding line: 3 significant digits, no trailing noise (0.5, 1.2e-14, 3.7e+85)."""
     return f"{value:.{digits}g}"

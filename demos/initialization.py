@@ -12,7 +12,7 @@ from typing import Any
 import nn
 from autograd import Value
 
-from ._tour import COLOURS, Finding, Output, figure, main_for, number
+from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number
 
 NAME = "initialization"
 TITLE = "initialisation: symmetry, vanishing and exploding signals, orthogonal weights"
@@ -73,6 +73,7 @@ def symmetry(settings: dict[str, Any], progress: bool) -> dict[str, dict[str, An
     for name, init in SYMMETRY_INITS.items():
         model = nn.MLP(2, [settings["hidden"], 1], activation="tanh", init=init, seed=0)
         before = [[p.data for p in neuron.parameters()] for neuron in model.layers[0].neurons]
+        announce(f"2-{settings['hidden']}-1 tanh MLP from {name} init, {settings['epochs']} epochs")
         history = nn.fit(model, X, y, loss="binary_cross_entropy_with_logits", lr=0.1, momentum=0.9, batch_size=20,
                          epochs=settings["epochs"], seed=0, progress=progress)
         after = [[p.data for p in neuron.parameters()] for neuron in model.layers[0].neurons]
@@ -155,6 +156,7 @@ def training(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
     histories: dict[str, Any] = {}
     for name, init in TRAINING_INITS.items():
         model = nn.MLP(2, [settings["width"]] * settings["depth"] + [1], activation="relu", init=init, seed=1)
+        announce(f"{settings['depth']} ReLU layers of {settings['width']} from {name} init")
         try:
             histories[name] = nn.fit(model, X, y, loss="binary_cross_entropy_with_logits", lr=0.03, batch_size=10,
                                      epochs=settings["epochs"], seed=0, progress=progress)

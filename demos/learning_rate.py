@@ -9,7 +9,7 @@ from typing import Any
 import nn
 from autograd import Value, grad
 
-from ._tour import COLOURS, Finding, Output, figure, main_for, number
+from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number
 
 NAME = "learning_rate"
 TITLE = "the learning rate: too small crawls, too large diverges"
@@ -72,6 +72,7 @@ def train_network(settings: dict[str, Any], progress: bool) -> dict[float, Any]:
     results: dict[float, Any] = {}
     for lr in settings["network_rates"]:
         model = nn.MLP(2, [16, 16, 1], seed=0)
+        announce(f"MLP on the moons with lr = {lr:g}")
         try:
             results[lr] = nn.fit(model, X, y, loss="mse", lr=lr, epochs=settings["epochs"], seed=0, progress=progress)
         except FloatingPointError as error:  # the library's way of saying "diverged"

@@ -9,7 +9,7 @@ from typing import Any
 import nn
 from autograd import no_grad
 
-from ._tour import COLOURS, Finding, Output, figure, main_for, number, plane_grid, scatter_classes
+from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number, plane_grid, scatter_classes
 
 NAME = "losses"
 TITLE = "loss functions: outliers pull MSE; sigmoid + BCE is a two-class softmax"
@@ -39,6 +39,7 @@ def outlier_data(settings: dict[str, Any]) -> tuple[list[list[float]], list[floa
 
 def fit_line(X: list, y: list, loss: str, settings: dict[str, Any], progress: bool) -> tuple[float, float]:
     """One linear neuron trained with this loss: its (slope, intercept)."""
+    announce(f"one linear neuron with {loss} on {len(X)} points")
     model = nn.MLP(1, [1], output_activation="linear", seed=0)
     nn.fit(model, X, y, loss=loss, lr=settings["lr"], epochs=settings["epochs"], seed=0, progress=progress)
     neuron = model.layers[0].neurons[0]
@@ -48,7 +49,7 @@ def fit_line(X: list, y: list, loss: str, settings: dict[str, Any], progress: bo
 def regression(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
     X, y, inliers = outlier_data(settings)
     fitted = {name: fit_line(X, y, loss, settings, progress) for name, loss in REGRESSION.items()}
-    clean = {name: fit_line(X[:inliers], y[:inliers], loss, settings, False) for name, loss in REGRESSION.items()}
+    clean = {name: fit_line(X[:inliers], y[:inliers], loss, settings, progress) for name, loss in REGRESSION.items()}
     return {"X": X, "y": y, "inliers": inliers, "fitted": fitted, "clean": clean}
 
 
@@ -85,7 +86,10 @@ def classification(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
              "progress": progress}
     sigmoid = nn.MLP(2, [settings["hidden"], 1], seed=0)
     softmax = nn.MLP(2, [settings["hidden"], 2], seed=0)
-    histories = {"sigmoid + binary cross-entropy": nn.fit(sigmoid, X, y, loss="binary_cross_entropy_with_logits", **train),
+    announce("one sigmoid output with binary cross-entropy")
+    bce = nn.fit(sigmoid, X, y, loss="binary_cross_entropy_with_logits", **train)
+    announce("two softmax outputs with cross-entropy")
+    histories = {"sigmoid + binary cross-entropy": bce,
                  "softmax + cross-entropy": nn.fit(softmax, X, y, loss="cross_entropy", **train)}
     xs, ys = plane_grid(X, settings["grid"])
     with no_grad():

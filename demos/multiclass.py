@@ -8,7 +8,17 @@ from typing import Any
 import nn
 from autograd import no_grad
 
-from ._tour import CLASS_COLOURS, Finding, Output, figure, main_for, number, plane_grid, scatter_classes
+from ._tour import (
+    CLASS_COLOURS,
+    Finding,
+    Output,
+    announce,
+    figure,
+    main_for,
+    number,
+    plane_grid,
+    scatter_classes,
+)
 
 NAME = "multiclass"
 TITLE = "multi-class classification: softmax and cross-entropy on a spiral"
@@ -38,8 +48,10 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     train = {"loss": "cross_entropy", "lr": settings["lr"], "momentum": settings["momentum"],
              "batch_size": settings["batch_size"], "epochs": settings["epochs"], "seed": 0, "progress": progress}
     mlp = nn.MLP(2, [*settings["hidden"], CLASSES], activation="relu", seed=0)
+    announce(f"MLP 2-{'-'.join(map(str, settings['hidden']))}-3 with softmax cross-entropy")
     mlp_history = nn.fit(mlp, X, y, **train)
     linear = nn.MLP(2, [CLASSES], seed=0)  # no hidden layer: softmax regression
+    announce("softmax regression (no hidden layer)")
     linear_history = nn.fit(linear, X, y, **train)
     xs, ys = plane_grid(X, settings["grid"], margin=0.15)
     points = [[x, v] for v in ys for x in xs]

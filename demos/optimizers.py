@@ -8,7 +8,7 @@ from typing import Any
 import nn
 from autograd import Value
 
-from ._tour import Finding, Output, figure, main_for, number
+from ._tour import Finding, Output, announce, figure, main_for, number
 
 NAME = "optimizers"
 TITLE = "optimisers: full batch, stochastic, mini-batch and momentum"
@@ -40,6 +40,7 @@ def compare(settings: dict[str, Any], progress: bool) -> dict[str, dict[str, Any
     results = {}
     for name, (batch_size, momentum, _, _) in RUNS.items():
         model = nn.MLP(2, [*settings["hidden"], 1], seed=0)
+        announce(name)
         history = nn.fit(model, X, y, loss="binary_cross_entropy_with_logits", lr=settings["lr"], momentum=momentum,
                          batch_size=batch_size, epochs=settings["epochs"], seed=0, progress=progress)
         steps = -(-len(X) // (batch_size or len(X)))  # ceil(n / batch_size): one step per batch

@@ -8,7 +8,7 @@ from typing import Any
 import nn
 from autograd import no_grad
 
-from ._tour import Finding, Output, figure, main_for, number, plane_grid, scatter_classes
+from ._tour import Finding, Output, announce, figure, main_for, number, plane_grid, scatter_classes
 
 NAME = "training_loop"
 TITLE = "the training loop: an MLP learns two moons"
@@ -36,6 +36,7 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=0)
     xs, ys = plane_grid(X, settings["grid"])
     before = probability_grid(model, xs, ys)
+    announce(f"{model} on {len(X)} moons points")
     history = nn.fit(model, X, y, loss=LOSS, lr=settings["lr"], momentum=settings["momentum"],
                      batch_size=settings["batch_size"], epochs=settings["epochs"], seed=0, progress=progress)
     after = probability_grid(model, xs, ys)
