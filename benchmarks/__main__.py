@@ -17,13 +17,17 @@ from .suite import WORKLOADS, check, run_workload
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     names = [w.name for w in WORKLOADS]
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[2])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Issue 6's benchmark suite: our engine against micrograd 0.1.0, PyTorch 0-d tensors and a "
+                    "hand-written float floor; one process per measurement, engines in turns, medians.")
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke run in seconds")
     parser.add_argument("--only", action="append", choices=names, metavar="NAME",
                         help=f"run only this workload (repeatable): {', '.join(names)}")
     parser.add_argument("--repeats", type=int, default=None, help="rounds of turns (default 5; --quick: 1)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per measurement process")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--json", metavar="FILE", help="also write every measurement (times, errors) to FILE")
     return parser.parse_args(argv)
 
 
@@ -40,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
           "x floor = engine's median / floor's median.")
     failed = False
     verdicts: list[bool | None] = []
+    raw: dict[str, dict] = {}
     for number, workload in enumerate(WORKLOADS, 1):
         if workload not in chosen:
             continue
@@ -49,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{number}. [{workload.name}] {workload.title.format(size=workload.size)}: skipped by --quick")
             continue
         results = run_workload(workload, repeats, args.quick, args.timeout, progress)
+        raw[workload.name] = {engine: [{k: v for k, v in run.items() if k != "grads"} for run in runs]
+                              for engine, runs in results.items()}
         if workload.kind == "demos":
             print(report.demos_table(number, workload, results), flush=True)
             continue
@@ -61,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     met = sum(1 for v in verdicts if v)
     print(f"targets met: {met} of {len(verdicts)}"
           f" ({sum(1 for v in verdicts if v is None)} not measured); suite took {time.perf_counter() - started:.0f} s")
+    if args.json:
+        import json
+
+        with open(args.json, "w") as out:
+            json.dump({"machine": report.machine(), "quick": args.quick, "repeats": repeats, "results": raw},
+                      out, indent=1)
     if failed:
         print("RESULT MISMATCH: some engine computed different numbers (see MISMATCH above)")
     return 1 if failed else 0
