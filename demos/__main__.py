@@ -36,6 +36,7 @@ def tour(root: Path, quick: bool = False, progress: bool = True) -> tuple[list[R
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """python -m demos [--out DIR] [--quick] [--no-progress]."""
     options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
     tour(options.out, options.quick, not options.no_progress)
     return 0

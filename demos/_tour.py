@@ -36,6 +36,7 @@ class Finding:
     values: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
+        """The finding's line."""
         return self.text
 
 
@@ -52,6 +53,7 @@ class Output:
     """Where one demo writes (root/NAME/...) and the record of every file it wrote."""
 
     def __init__(self, root: Path, demo: str) -> None:
+        """Create root/demo/ for the demo's files."""
         self.root = Path(root)
         self.directory = self.root / demo
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -64,6 +66,7 @@ class Output:
         return path
 
     def record(self, path: Path, caption: str, kind: str = "picture") -> Path:
+        """Remember a file the demo wrote (for the listing and index.html)."""
         self.written.append(Written(Path(path), caption, kind))
         return Path(path)
 
@@ -86,6 +89,14 @@ def figure(width: float, height: float, columns: int = 1, rows: int = 1, **optio
 def announce(text: str) -> None:
     """Say which training run the next progress bar belongs to."""
     print(f"  training: {text}", flush=True)
+
+
+def divergence(error: Exception) -> str:
+    """'loss inf in epoch 6', read from the message of nn.fit's FloatingPointError (the whole message if it differs)."""
+    words = str(error).replace(";", " ").split()
+    if "became" not in words or "epoch" not in words:
+        return str(error)
+    return f"loss {words[words.index('became') + 1]} in epoch {words[words.index('epoch') + 1]}"
 
 
 def number(value: float, digits: int = 3) -> str:
@@ -167,6 +178,7 @@ def write_index(root: Path, results: list[Result], seconds: float) -> Path:
 
 
 def _section(root: Path, number: int, result: Result) -> str:
+    """One demo's part of the page: title, intro, findings, pictures, links and frames."""
     module = result.module
     parts = [f'<section id="{module.NAME}">', f"<h2>{number}. {html.escape(module.TITLE)}</h2>",
              f"<p class=intro>{html.escape(module.INTRO.strip())}</p>",
@@ -191,6 +203,7 @@ def _section(root: Path, number: int, result: Result) -> str:
 
 
 def _figure(written: Written, root: Path, caption: str | None = None) -> str:
+    """One picture inline (data: URI) with its caption and file name."""
     text = html.escape(caption if caption is not None else written.caption)
     name = html.escape(written.path.relative_to(root).as_posix())
     return (f'<figure><img src="{data_uri(written.path)}" alt="{text}" title="{name}">'
@@ -243,6 +256,7 @@ def plane_grid(points: Sequence[Sequence[float]], steps: int, margin: float = 0.
 
 
 def _spaced(start: float, stop: float, steps: int) -> list[float]:
+    """steps evenly spaced numbers from start to stop inclusive."""
     return [start + (stop - start) * i / (steps - 1) for i in range(steps)]
 
 

@@ -92,6 +92,7 @@ def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Findi
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.chain_rule [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

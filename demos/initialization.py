@@ -12,7 +12,7 @@ from typing import Any
 import nn
 from autograd import Value
 
-from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number
+from ._tour import COLOURS, Finding, Output, announce, divergence, figure, main_for, number
 
 NAME = "initialization"
 TITLE = "initialisation: symmetry, vanishing and exploding signals, orthogonal weights"
@@ -82,6 +82,7 @@ def symmetry(settings: dict[str, Any], progress: bool) -> dict[str, dict[str, An
 
 
 def draw_symmetry(out: Output, results: dict[str, dict[str, Any]]) -> None:
+    """symmetry.png: each hidden neuron's two weights before and after training, per init."""
     fig, panels = figure(16, 5.2, columns=3)
     for axes, (name, result), colour in zip(panels, results.items(), (COLOURS[1], COLOURS[4], COLOURS[0])):
         before, after = result["before"], result["after"]
@@ -127,6 +128,7 @@ def spread(settings: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
 
 
 def draw_spread(out: Output, settings: dict[str, Any], results: dict[str, dict[str, list[float]]]) -> None:
+    """spread.png: activation and gradient spread per layer, per init."""
     fig, (left, right) = figure(14, 5.2, columns=2)
     layers = range(1, settings["depth"] + 1)
     for name, result in results.items():
@@ -165,20 +167,13 @@ def training(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
     return histories
 
 
-def failure(error: Exception) -> str:
-    """'loss nan in epoch 1' from nn.fit's FloatingPointError message."""
-    words = str(error).replace(";", "").split()
-    value = words[words.index("became") + 1] if "became" in words else "nan/inf"
-    epoch = words[words.index("epoch") + 1] if "epoch" in words else "?"
-    return f"loss {value} in epoch {epoch}"
-
-
 def draw_training(out: Output, settings: dict[str, Any], histories: dict[str, Any]) -> None:
+    """training.png: the deep ReLU net's loss per epoch, per init."""
     fig, axes = figure(10, 6)
     for name, history in histories.items():
         colour, style, marker = STYLES[name]
         if not isinstance(history, nn.History):
-            axes.plot([], [], color=colour, ls=style, marker=marker, label=f"{name}: diverged, {failure(history)}")
+            axes.plot([], [], color=colour, ls=style, marker=marker, label=f"{name}: diverged, {divergence(history)}")
             continue
         axes.plot(range(1, history.epochs + 1), history.loss, color=colour, ls=style, marker=marker, ms=4,
                   label=f"{name}: {100 * history.accuracy[-1]:.0f}% right at the end")
@@ -219,6 +214,7 @@ def orthogonal(settings: dict[str, Any]) -> dict[str, list[float]]:
 
 
 def draw_orthogonal(out: Output, settings: dict[str, Any], results: dict[str, list[float]]) -> None:
+    """orthogonal.png: the gradient's length per layer of a deep linear net, per init."""
     fig, axes = figure(10, 5.2)
     layers = range(1, settings["depth"] + 1)
     for name, norms in results.items():
@@ -252,6 +248,7 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
 
 
 def symmetry_findings(results: dict[str, dict[str, Any]]) -> list[Finding]:
+    """One line per init: how many distinct hidden neurons training left."""
     rows = []
     for name, result in results.items():
         before, after = result["before"], result["after"]
@@ -268,6 +265,7 @@ def symmetry_findings(results: dict[str, dict[str, Any]]) -> list[Finding]:
 
 
 def spread_findings(settings: dict[str, Any], results: dict[str, dict[str, list[float]]]) -> list[Finding]:
+    """One line per init: how the activation and gradient spread change through the layers."""
     depth = settings["depth"]
     rows = []
     for name, result in results.items():
@@ -283,6 +281,7 @@ def spread_findings(settings: dict[str, Any], results: dict[str, dict[str, list[
 
 
 def training_findings(histories: dict[str, Any]) -> list[Finding]:
+    """The deep net's final losses; how normal(0, 1) failed."""
     trained = {name: h for name, h in histories.items() if isinstance(h, nn.History)}
     failed = {name: error for name, error in histories.items() if name not in trained}
     epochs = max(h.epochs for h in trained.values())
@@ -297,12 +296,13 @@ def training_findings(histories: dict[str, Any]) -> list[Finding]:
                             f"{number(blown.loss[-1])} at the end (ln 2 = {number(math.log(2))} is a constant guess)",
                             {"diverged": False, "first": blown.loss[0], "last": blown.loss[-1]}))
     for name, error in failed.items():
-        rows.append(Finding(f"training_{name}", f"{name}: training diverged at once, {failure(error)} "
+        rows.append(Finding(f"training_{name}", f"{name}: training diverged at once, {divergence(error)} "
                             "(nn.fit raised FloatingPointError)", {"diverged": True, "message": str(error)}))
     return rows
 
 
 def orthogonal_findings(settings: dict[str, Any], results: dict[str, list[float]]) -> list[Finding]:
+    """How much the gradient's length varies through the layers, per init."""
     ratios = {name: max(norms) / min(norms) for name, norms in results.items()}
     return [Finding("orthogonal", f"through {settings['depth']} linear layers the gradient's length varies by a factor "
                     + ", ".join(f"{number(ratio, 4)} ({name.split(':')[0]})" for name, ratio in ratios.items()),
@@ -310,6 +310,7 @@ def orthogonal_findings(settings: dict[str, Any], results: dict[str, list[float]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.initialization [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import nn
 from autograd import Value, grad
 
-from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number
+from ._tour import COLOURS, Finding, Output, announce, divergence, figure, main_for, number
 
 NAME = "learning_rate"
 TITLE = "the learning rate: too small crawls, too large diverges"
@@ -81,6 +81,7 @@ def train_network(settings: dict[str, Any], progress: bool) -> dict[float, Any]:
 
 
 def draw_paths(out: Output, settings: dict[str, Any], paths: dict[float, list[float]]) -> None:
+    """paths.png: the descent drawn on the curve, one panel per learning rate."""
     fig, panels = figure(16, 5, columns=3)
     for axes, (lr, path), word, colour in zip(panels, paths.items(), WORDS, COLOURS):
         left, right = min([*path, MINIMUM - 3.5]) - 0.5, max([*path, MINIMUM + 3.5]) + 0.5
@@ -106,6 +107,7 @@ def draw_paths(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
 
 def draw_sweep(out: Output, settings: dict[str, Any], sweep: list[float], finals: list[float], limit: float,
                network: dict[float, Any]) -> None:
+    """sweep.png: final loss against lr on the curve; the network's loss per lr."""
     fig, (left, right) = figure(14, 5, columns=2)
     left.plot(sweep, finals, color="#111827", lw=2, marker="o", ms=3, label=f"L(w) after {settings['steps']} steps")
     left.axvline(limit, color="#dc2626", ls="--", label=f"lr = 2 / L''(w) = {number(limit)}: above it, divergence")
@@ -120,7 +122,7 @@ def draw_sweep(out: Output, settings: dict[str, Any], sweep: list[float], finals
         if isinstance(result, nn.History):
             right.plot(range(1, result.epochs + 1), result.loss, color=colour, lw=2, label=f"lr = {lr:g}")
         else:
-            right.plot([], [], color=colour, lw=2, ls="--", label=f"lr = {lr:g}: diverged ({epoch_of(result)})")
+            right.plot([], [], color=colour, lw=2, ls="--", label=f"lr = {lr:g}: diverged ({divergence(result)})")
     right.set(yscale="log", title="An MLP on the moons (MSE, full batch): the same three regimes",
               xlabel="epoch", ylabel="training loss (MSE, log scale)")
     right.legend()
@@ -131,14 +133,9 @@ def draw_sweep(out: Output, settings: dict[str, Any], sweep: list[float], finals
              "FloatingPointError (loss inf).")
 
 
-def epoch_of(error: Exception) -> str:
-    """'loss inf in epoch 6' from nn.fit's FloatingPointError message, for a legend."""
-    words = str(error).split()
-    return f"loss inf/nan, epoch {words[words.index('epoch') + 1].rstrip(';')}" if "epoch" in words else str(error)
-
-
 def findings(settings: dict[str, Any], paths: dict[float, list[float]], sweep: list[float], finals: list[float],
              limit: float, network: dict[float, Any]) -> list[Finding]:
+    """One line per regime on the curve, the lr limit, one line per network run."""
     small, good, large = (paths[lr] for lr in settings["rates"])
     steps = settings["steps"]
     reached = next((k for k, w in enumerate(good) if abs(w - MINIMUM) < 1e-3), None)
@@ -165,11 +162,12 @@ def findings(settings: dict[str, Any], paths: dict[float, list[float]], sweep: l
             rows.append(Finding(f"network_{lr:g}", text, {"lr": lr, "diverged": False, "last": result.loss[-1]}))
         else:
             rows.append(Finding(f"network_{lr:g}", f"MLP on the moons, lr = {lr:g}: diverged, nn.fit stopped with "
-                                f"FloatingPointError ({epoch_of(result)})", {"lr": lr, "diverged": True}))
+                                f"FloatingPointError ({divergence(result)})", {"lr": lr, "diverged": True}))
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.learning_rate [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

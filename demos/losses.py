@@ -47,6 +47,7 @@ def fit_line(X: list, y: list, loss: str, settings: dict[str, Any], progress: bo
 
 
 def regression(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
+    """Fit lines with each loss, with and without the outliers."""
     X, y, inliers = outlier_data(settings)
     fitted = {name: fit_line(X, y, loss, settings, progress) for name, loss in REGRESSION.items()}
     clean = {name: fit_line(X[:inliers], y[:inliers], loss, settings, progress) for name, loss in REGRESSION.items()}
@@ -54,6 +55,7 @@ def regression(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
 
 
 def draw_regression(out: Output, result: dict[str, Any]) -> None:
+    """outliers.png: the three fitted lines side by side, and each loss's penalty for one error."""
     X, y, inliers = result["X"], result["y"], result["inliers"]
     fig, panels = figure(18, 4.8, columns=4)
     ends = [-1.05, 1.05]
@@ -103,6 +105,7 @@ def classification(settings: dict[str, Any], progress: bool) -> dict[str, Any]:
 
 
 def draw_classification(out: Output, result: dict[str, Any]) -> None:
+    """bce_vs_softmax.png: the two models' loss curves and decision boundaries."""
     fig, (curves, plane) = figure(14, 5.2, columns=2)
     for (name, history), colour in zip(result["histories"].items(), PAIR):
         curves.plot(range(1, history.epochs + 1), history.loss, color=colour, lw=2,
@@ -126,6 +129,7 @@ def draw_classification(out: Output, result: dict[str, Any]) -> None:
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
+    """Both experiments, their pictures, their findings."""
     fits = regression(settings, progress)
     classes = classification(settings, progress)
     draw_regression(out, fits)
@@ -134,6 +138,7 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
 
 
 def findings(fits: dict[str, Any], classes: dict[str, Any]) -> list[Finding]:
+    """The slopes with and without outliers; the two binary classifiers compared."""
     slopes = {name: slope for name, (slope, _) in fits["fitted"].items()}
     clean = {name: slope for name, (slope, _) in fits["clean"].items()}
     outliers = len(fits["X"]) - fits["inliers"]
@@ -156,6 +161,7 @@ def findings(fits: dict[str, Any], classes: dict[str, Any]) -> list[Finding]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.losses [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

@@ -68,12 +68,14 @@ def rows(values: list[float], width: int) -> list[list[float]]:
 
 
 def argmax(row: list[float]) -> int:
+    """The index of the largest entry: the class that wins."""
     return max(range(len(row)), key=row.__getitem__)
 
 
 def draw_regions(out: Output, settings: dict[str, Any], X: list, y: list, xs: list[float], ys: list[float],
                  grid: list[list[float]], linear_grid: list[list[float]], mlp_history: nn.History,
                  linear_history: nn.History) -> None:
+    """regions.png: where each class wins, without and with hidden layers, and the loss curves."""
     from matplotlib.colors import ListedColormap
 
     fig, panels = figure(15, 5, columns=3)
@@ -104,6 +106,7 @@ def draw_regions(out: Output, settings: dict[str, Any], X: list, y: list, xs: li
 
 def draw_probabilities(out: Output, X: list, y: list, xs: list[float], ys: list[float],
                        grid: list[list[float]]) -> None:
+    """probabilities.png: one panel per class, its softmax probability over the plane."""
     fig, panels = figure(16, 5, columns=CLASSES)
     for k, axes in enumerate(panels):
         shading = axes.contourf(xs, ys, rows([row[k] for row in grid], len(xs)), levels=[i / 10 for i in range(11)],
@@ -121,6 +124,7 @@ def draw_probabilities(out: Output, X: list, y: list, xs: list[float], ys: list[
 
 def findings(mlp: nn.MLP, history: nn.History, linear_history: nn.History, grid: list[list[float]],
              train_probs: list[list[float]], y: list[int]) -> list[Finding]:
+    """Accuracies, the true class's probability, softmax summing to 1."""
     worst_sum = max(abs(sum(row) - 1) for row in grid)
     true_class = sum(row[label] for row, label in zip(train_probs, y)) / len(y)
     return [
@@ -141,6 +145,7 @@ def findings(mlp: nn.MLP, history: nn.History, linear_history: nn.History, grid:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.multiclass [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

@@ -49,6 +49,7 @@ def compare(settings: dict[str, Any], progress: bool) -> dict[str, dict[str, Any
 
 
 def draw_compare(out: Output, settings: dict[str, Any], results: dict[str, dict[str, Any]]) -> None:
+    """batch_sizes.png: loss per epoch and per parameter update for each optimiser."""
     fig, (by_epoch, by_step) = figure(14, 5.2, columns=2)
     for name, result in results.items():
         _, _, colour, style = RUNS[name]
@@ -93,6 +94,7 @@ def descend(lr: float, momentum: float, steps: int) -> list[tuple[float, float]]
 
 
 def height(point: tuple[float, float]) -> float:
+    """The bowl's loss at a point, in plain floats (for contours and findings)."""
     return 0.5 * (point[0] ** 2 + CURVATURE * point[1] ** 2)
 
 
@@ -103,6 +105,7 @@ def reversals(path: list[tuple[float, float]]) -> int:
 
 
 def draw_bowl(out: Output, paths: dict[str, list[tuple[float, float]]]) -> None:
+    """momentum_bowl.png: the paths on the contour plot, and the loss per step."""
     fig, (plane, curves) = figure(16, 5.6, columns=2, width_ratios=[1.6, 1])
     xs = [-9 + 11 * i / 200 for i in range(201)]
     ys = [-1.3 + 2.6 * i / 200 for i in range(201)]
@@ -128,6 +131,7 @@ def draw_bowl(out: Output, paths: dict[str, list[tuple[float, float]]]) -> None:
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
+    """The moons comparison and the bowl: pictures and findings."""
     results = compare(settings, progress)
     paths = {name: descend(lr, momentum, settings["bowl_steps"]) for name, (lr, momentum, _) in BOWL_RUNS.items()}
     draw_compare(out, settings, results)
@@ -136,6 +140,7 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
 
 
 def findings(results: dict[str, dict[str, Any]], paths: dict[str, list[tuple[float, float]]]) -> list[Finding]:
+    """Loss per epoch, updates made, momentum's gain; the bowl's final losses and reversals."""
     final = {name: r["history"].loss[-1] for name, r in results.items()}
     updates = {name: r["steps"] * r["history"].epochs for name, r in results.items()}
     epochs = next(iter(results.values()))["history"].epochs
@@ -158,6 +163,7 @@ def findings(results: dict[str, dict[str, Any]], paths: dict[str, list[tuple[flo
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.optimizers [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 

@@ -46,6 +46,7 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
 
 def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.History, X: list, y: list,
          xs: list[float], ys: list[float], before: list[list[float]], after: list[list[float]]) -> None:
+    """training_loop.png: the loss curve, and P(class 1) over the plane before and after."""
     fig, (curve, start, end) = figure(16, 4.8, columns=3)
     epochs = range(1, history.epochs + 1)
     curve.plot(epochs, history.loss, color="#2563eb", lw=2, label="training loss (mean over the epoch)")
@@ -56,7 +57,7 @@ def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.Histo
                   label="training accuracy")
     accuracy.set(ylabel="training accuracy (%)", ylim=(0, 101))
     lines = curve.get_lines() + accuracy.get_lines()
-    curve.legend(lines, [line.get_label() for line in lines], loc="center right")
+    curve.legend(lines, [line.get_label() for line in lines], loc="lower left")
     for axes, grid, title in ((start, before, "Before training: a random boundary"),
                               (end, after, f"After {history.epochs} epochs: the learned boundary")):
         shading = axes.contourf(xs, ys, grid, levels=[0, 0.1, 0.3, 0.5, 0.7, 0.9, 1], cmap="RdBu_r", alpha=0.55,
@@ -76,6 +77,7 @@ def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.Histo
 
 
 def findings(settings: dict[str, Any], model: nn.MLP, history: nn.History) -> list[Finding]:
+    """How far the loss fell, when it passed 0.1, the accuracy."""
     below = next((epoch for epoch, loss in enumerate(history.loss, 1) if loss < 0.1), None)
     steps = history.epochs * -(-settings["n"] // settings["batch_size"])
     return [
@@ -91,6 +93,7 @@ def findings(settings: dict[str, Any], model: nn.MLP, history: nn.History) -> li
 
 
 def main(argv: list[str] | None = None) -> int:
+    """python -m demos.training_loop [--out DIR] [--quick] [--no-progress]."""
     return main_for(sys.modules[__name__], argv)
 
 
