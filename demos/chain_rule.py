@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import nn
 from autograd import Value, backward_steps, draw, numeric_gradient
 from autograd.cli import main as explain_main
 
@@ -32,6 +33,17 @@ QUICK: dict[str, Any] = {}
 def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
     """o = tanh(x1*w1 + x2*w2 + b), written as a learner writes it."""
     return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def library_neuron() -> tuple[Value, nn.Neuron, list[Any]]:
+    """The same neuron as nn.Neuron(2, "tanh") with weights w1, w2 and bias b: tanh(w . x + b), w . x + b one node."""
+    unit = nn.Neuron(2, activation="tanh", seed=0)
+    unit.w[0].data, unit.w[1].data, unit.b.data = INPUTS["w1"], INPUTS["w2"], INPUTS["b"]
+    o = unit([Value(INPUTS["x1"], label="x1"), Value(INPUTS["x2"], label="x2")])
+    o.label = "o"
+    steps = backward_steps(o)
+    o.backward()
+    return o, unit, steps
 
 
 def render(graph: Any, out: Output, name: str, caption: str) -> None:
@@ -61,10 +73,15 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
         raise RuntimeError(f"python -m autograd explain failed with status {status}")
     pictures = sorted(frames.glob("step_*.png"))
     for number_, path in enumerate(pictures):
-        out.record(path, f"step {number_} of {len(pictures) - 1}" + (": the seed, do/do = 1" if number_ == 0 else ""),
+        out.record(path, f"step {number_} of {len(pictures) - 1}" + (": the seed, d output / d output = 1" if number_ == 0 else ""),
                    "frame")
     out.record(page, "the step-through page (arrow keys step through backward)", "page")
-    return findings(o, leaves, steps)
+    o_nn, unit, steps_nn = library_neuron()
+    render(draw(o_nn, edge_labels=True, title="the same neuron as nn.Neuron(2, activation=\"tanh\"): w.x + b is one node"),
+           out, "3_nn_neuron.png",
+           "The same neuron built by nn.Neuron: the weighted sum w.x + b is one node whose local derivatives are "
+           "x_i (for w_i), w_i (for x_i) and 1 (for b); same output, same gradients, fewer steps.")
+    return [*findings(o, leaves, steps), library_finding(o, leaves, steps, o_nn, unit, steps_nn)]
 
 
 def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Finding]:
@@ -89,6 +106,16 @@ def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Findi
                 f"{worst:.1e}) and equals the sum of the step contributions it received",
                 {"worst": worst, "sums_match": all(abs(summed[n] - leaves[n].grad) < 1e-12 for n in leaves)}),
     ]
+
+
+def library_finding(o: Value, leaves: dict[str, Value], steps: list[Any], o_nn: Value, unit: nn.Neuron,
+                    steps_nn: list[Any]) -> Finding:
+    """nn.Neuron against the hand-written neuron: same output and gradients, fewer backward steps."""
+    pairs = [(leaves["w1"], unit.w[0]), (leaves["w2"], unit.w[1]), (leaves["b"], unit.b)]
+    gap = max([abs(o.data - o_nn.data), *(abs(mine.grad - theirs.grad) for mine, theirs in pairs)])
+    return Finding("library", f"nn.Neuron with the same weights: o = {number(o_nn.data, 4)}, the same gradients "
+                   f"(largest difference {gap:.1e}), in {len(steps_nn)} backward steps instead of {len(steps)}",
+                   {"gap": gap, "steps": len(steps_nn), "hand_steps": len(steps)})
 
 
 def main(argv: list[str] | None = None) -> int:

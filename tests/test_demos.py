@@ -102,6 +102,7 @@ def test_chain_rule(toured):
     assert found["chain"]["w1_grad"] == pytest.approx(found["chain"]["product"], abs=1e-12) == pytest.approx(1.0)
     assert found["zero_input"]["w2_grad"] == 0.0
     assert found["check"]["worst"] < 1e-6 and found["check"]["sums_match"] is True
+    assert found["library"]["gap"] < 1e-12 and found["library"]["steps"] < found["library"]["hand_steps"] == 9
     pictures = [w.path.name for w in toured[0]["chain_rule"].written]
     assert pictures.count("steps.html") == 1
     assert len([name for name in pictures if name.startswith("step_")]) == 10  # the seed and 9 steps
