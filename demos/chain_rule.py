@@ -91,6 +91,7 @@ def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Findi
     tanh_local = 1 - o.data**2
     x1, w1, w2 = leaves["x1"], leaves["w1"], leaves["w2"]
     summed = {name: sum(s.contribution for s in steps if s.parent is leaf) for name, leaf in leaves.items()}
+    sums_match = all(abs(summed[name] - leaves[name].grad) < 1e-12 for name in leaves)
     return [
         Finding("forward", f"forward: o = tanh({number(x1.data * w1.data + leaves['x2'].data * w2.data + leaves['b'].data, 4)})"
                 f" = {number(o.data, 4)} for x1={x1.data:g}, x2={leaves['x2'].data:g}, w1={w1.data:g}, w2={w2.data:g}",
@@ -102,9 +103,9 @@ def findings(o: Value, leaves: dict[str, Value], steps: list[Any]) -> list[Findi
                 {"w1_grad": w1.grad, "product": tanh_local * x1.data}),
         Finding("zero_input", f"x2 = {leaves['x2'].data:g}, so do/dw2 = {number(w2.grad, 4)}: a weight whose input is zero "
                 "gets no gradient from this sample", {"x2": leaves["x2"].data, "w2_grad": w2.grad}),
-        Finding("check", f"every gradient of backward matches central differences (largest difference "
-                f"{worst:.1e}) and equals the sum of the step contributions it received",
-                {"worst": worst, "sums_match": all(abs(summed[n] - leaves[n].grad) < 1e-12 for n in leaves)}),
+        Finding("check", f"every gradient of backward {'matches' if worst < 1e-6 else 'DIFFERS FROM'} central "
+                f"differences (largest difference {worst:.1e}) and {'equals' if sums_match else 'DIFFERS FROM'} "
+                "the sum of the step contributions it received", {"worst": worst, "sums_match": sums_match}),
     ]
 
 

@@ -149,13 +149,19 @@ def findings(settings: dict[str, Any], paths: dict[float, list[float]], sweep: l
         Finding("good", f"lr = {lrs[1]:g} (good): within 0.001 of the minimum after {reached} steps" if reached is not None
                 else f"lr = {lrs[1]:g}: not within 0.001 of the minimum after {steps} steps",
                 {"steps": reached, "distance": abs(good[-1] - MINIMUM)}),
-        Finding("large", f"lr = {lrs[2]:g} (too large): each step overshoots, |w - 2| grew from "
+        Finding("large", f"lr = {lrs[2]:g} (too large): each step overshoots, |w - 2| went from "
                 f"{number(abs(large[0] - MINIMUM))} to {number(abs(large[-1] - MINIMUM))} (x{number(growth)} per "
-                "step): it diverges", {"start": abs(large[0] - MINIMUM), "end": abs(large[-1] - MINIMUM), "growth": growth}),
+                f"step): it {'diverges' if growth > 1 else 'still converges'}", {"start": abs(large[0] - MINIMUM), "end": abs(large[-1] - MINIMUM), "growth": growth}),
         Finding("limit", f"the engine's second derivative (backward twice) gives L'' = {number(2 / limit)}, so lr "
                 f"must stay below 2 / L'' = {number(limit)}; of {len(sweep)} lrs tried, the largest that ended below "
                 f"the starting loss was {number(max(converging))}", {"limit": limit, "largest": max(converging)}),
     ]
+    return rows + network_findings(network)
+
+
+def network_findings(network: dict[float, Any]) -> list[Finding]:
+    """One line per network run: how far its loss fell, or where it diverged."""
+    rows = []
     for lr, result in network.items():
         if isinstance(result, nn.History):
             text = f"MLP on the moons, lr = {lr:g}: MSE {number(result.loss[0])} -> {number(result.loss[-1])} in {result.epochs} epochs"
