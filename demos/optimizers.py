@@ -154,11 +154,10 @@ def findings(results: dict[str, dict[str, Any]], paths: dict[str, list[tuple[flo
                 f"{number(final[momentum])} against {number(final[gd])} without",
                 {"momentum": final[momentum], "gd": final[gd]}),
     ]
-    steps = len(next(iter(paths.values()))) - 1
-    rows.append(Finding("bowl", f"elongated bowl, {steps} steps: " + ", ".join(
-        f"{name} loss {number(height(path[-1]))} (turned back across the valley {reversals(path)} times)"
-        for name, path in paths.items()),
-        {name: {"loss": height(path[-1]), "reversals": reversals(path)} for name, path in paths.items()}))
+    for name, path in paths.items():
+        rows.append(Finding(f"bowl: {name}", f"elongated bowl, {name}: loss {number(height(path[-1]))} after "
+                            f"{len(path) - 1} steps, turned back across the valley {reversals(path)} times",
+                            {"loss": height(path[-1]), "reversals": reversals(path)}))
     return rows
 
 

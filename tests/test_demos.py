@@ -187,7 +187,8 @@ def test_optimizers(toured):
     assert loss["SGD (batch 1)"] < loss["full-batch GD"] and loss["mini-batch (10)"] < loss["full-batch GD"]
     updates = found["updates"]
     assert updates["SGD (batch 1)"] == 10 * updates["mini-batch (10)"] > updates["full-batch GD"]
-    bowl = found["bowl"]
+    bowl = {name.split(": ", 1)[1]: v for name, v in found.items() if name.startswith("bowl: ")}
+    assert len(bowl) == 3
     momentum = bowl["momentum 0.9, lr 0.01"]
     assert all(momentum["loss"] < run["loss"] for name, run in bowl.items() if name.startswith("GD"))
     assert momentum["reversals"] < bowl["GD, lr 0.038 (near the limit 2/50)"]["reversals"]
