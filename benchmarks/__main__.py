@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report.machine())
     print(f"rounds {repeats}; each measurement a fresh process; engines take turns; medians.")
     print("x micrograd = micrograd's median / engine's median (higher is faster); "
-          "x floor = engine's median / floor's median.")
+          "x floor = engine's median / floor's median;\n"
+          "gc % = median share of the timed region spent in Python's cyclic garbage collector (gc.callbacks).")
     failed = False
     verdicts: list[bool | None] = []
     raw: dict[str, dict] = {}

@@ -6,7 +6,7 @@ The floor runs the same recurrence on floats and multiplies the local derivative
 
 from __future__ import annotations
 
-import time
+from .timing import Stopwatch
 
 FACTOR = 1.0001
 OFFSET = 0.0001
@@ -25,24 +25,23 @@ def graph_chain(engine_name: str, n: int) -> dict:
     engine.backward(y)
     del warm, y
 
-    start = time.perf_counter()
-    x = engine.leaf(START)
-    y = x
-    for _ in range(n):
-        y = y * FACTOR + OFFSET
-    engine.backward(y)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "loss": engine.number(y), "grads": [engine.grad(x)]}
+    with Stopwatch() as watch:
+        x = engine.leaf(START)
+        y = x
+        for _ in range(n):
+            y = y * FACTOR + OFFSET
+        engine.backward(y)
+    return {"seconds": watch.seconds, "gc_seconds": watch.gc_seconds, "loss": engine.number(y),
+            "grads": [engine.grad(x)]}
 
 
 def floor(n: int) -> dict:
     """Forward on floats, then the chain rule by hand: dy/dx = product of the local derivatives."""
-    start = time.perf_counter()
-    y = START
-    for _ in range(n):
-        y = y * FACTOR + OFFSET
-    grad = 1.0
-    for _ in range(n):
-        grad = grad * FACTOR  # d(y*a + b)/dy = a, once per link
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "loss": y, "grads": [grad]}
+    with Stopwatch() as watch:
+        y = START
+        for _ in range(n):
+            y = y * FACTOR + OFFSET
+        grad = 1.0
+        for _ in range(n):
+            grad = grad * FACTOR  # d(y*a + b)/dy = a, once per link
+    return {"seconds": watch.seconds, "gc_seconds": watch.gc_seconds, "loss": y, "grads": [grad]}

@@ -12,11 +12,11 @@ Four ways to compute the same numbers:
 
 from __future__ import annotations
 
-import time
 from operator import mul
 from typing import Any
 
 from .data import flat, mlp_weights, moons
+from .timing import Stopwatch
 
 SIZES = [2, 16, 16, 1]
 ALPHA = 1e-4  # L2 weight
@@ -194,9 +194,8 @@ def _timed(step: Any, steps: int, warmup: int, read: Any) -> dict:
     """Run warmup + steps steps; the time is the mean of the timed steps; result of the last."""
     for _ in range(warmup):
         step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        out = step()
-    seconds = (time.perf_counter() - start) / steps
+    with Stopwatch() as watch:
+        for _ in range(steps):
+            out = step()
     loss, grads = read(out)
-    return {"seconds": seconds, "loss": loss, "grads": grads}
+    return {"seconds": watch.seconds / steps, "gc_seconds": watch.gc_seconds / steps, "loss": loss, "grads": grads}

@@ -25,29 +25,15 @@ from typing import Any
 
 from . import mlp
 from .data import flat, mlp_weights, moons
+from .timing import Stopwatch
 
 
-class GCTimer:
-    """Adds up the time Python's cyclic collector runs, per generation, via gc.callbacks."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.collections = [0, 0, 0]
-        self._start = 0.0
-
-    def __call__(self, phase: str, info: dict) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        else:
-            self.seconds += time.perf_counter() - self._start
-            self.collections[info["generation"]] += 1
-
-    def __enter__(self) -> GCTimer:
-        gc.callbacks.append(self)
-        return self
+class GCTimer(Stopwatch):
+    """A Stopwatch read for its collector time only (``seconds`` is the time in collections)."""
 
     def __exit__(self, *exc: Any) -> None:
-        gc.callbacks.remove(self)
+        super().__exit__(*exc)
+        self.seconds = self.gc_seconds
 
 
 def _builder(engine_name: str, n: int) -> tuple[Any, Any, Any]:

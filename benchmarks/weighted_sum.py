@@ -7,7 +7,8 @@ ds/dw_i = x_i. "ours" and the peers build it from binary ops as a user would wri
 from __future__ import annotations
 
 import random
-import time
+
+from .timing import Stopwatch
 
 
 def inputs(n: int, seed: int = 7) -> tuple[list[float], list[float]]:
@@ -21,10 +22,10 @@ def graph_sum(engine_name: str, n: int) -> dict:
     engine = load(engine_name)
     w_data, x_data = inputs(n)
     _run(engine, w_data[:100], x_data[:100])  # warm-up
-    start = time.perf_counter()
-    ws, s = _run(engine, w_data, x_data)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "loss": engine.number(s), "grads": [engine.grad(w) for w in ws]}
+    with Stopwatch() as watch:
+        ws, s = _run(engine, w_data, x_data)
+    return {"seconds": watch.seconds, "gc_seconds": watch.gc_seconds, "loss": engine.number(s),
+            "grads": [engine.grad(w) for w in ws]}
 
 
 def _run(engine, w_data: list[float], x_data: list[float]) -> tuple[list, object]:
@@ -39,21 +40,20 @@ def ours_dot(n: int) -> dict:
     from autograd import Value, dot
 
     w_data, x_data = inputs(n)
-    start = time.perf_counter()
-    ws = [Value(v) for v in w_data]
-    xs = [Value(v) for v in x_data]
-    s = dot(ws, xs)
-    s.backward()
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "loss": s.data, "grads": [w.grad for w in ws]}
+    with Stopwatch() as watch:
+        ws = [Value(v) for v in w_data]
+        xs = [Value(v) for v in x_data]
+        s = dot(ws, xs)
+        s.backward()
+    return {"seconds": watch.seconds, "gc_seconds": watch.gc_seconds, "loss": s.data,
+            "grads": [w.grad for w in ws]}
 
 
 def floor(n: int) -> dict:
     w_data, x_data = inputs(n)
-    start = time.perf_counter()
-    s = sum(w * x for w, x in zip(w_data, x_data))
-    grads = list(x_data)  # ds/dw_i = x_i
-    dx = list(w_data)  # ds/dx_i = w_i
-    seconds = time.perf_counter() - start
+    with Stopwatch() as watch:
+        s = sum(w * x for w, x in zip(w_data, x_data))
+        grads = list(x_data)  # ds/dw_i = x_i
+        dx = list(w_data)  # ds/dx_i = w_i
     del dx
-    return {"seconds": seconds, "loss": s, "grads": grads}
+    return {"seconds": watch.seconds, "gc_seconds": watch.gc_seconds, "loss": s, "grads": grads}
