@@ -21,6 +21,7 @@ and ``_n``, how many consumers have still to pass theirs (0 outside a pass).
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from collections.abc import Iterable, Sequence
@@ -83,6 +84,35 @@ def _node(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Val
     node._db = db
     node._k = k
     node._n = 0
+    return node
+
+
+def _record(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Value:
+    """Make a node (arguments as ``_node``) when ``modes.active``: this thread's modes apply.
+
+    The first op of the program eases the garbage collector (see ``autograd.modes``). Under
+    no_grad the result is a constant leaf; under detect_anomaly a nan/inf forward value
+    raises, and the node's creation site is kept for backward's messages.
+    """
+    if modes._easing_wanted and modes._eased is None:
+        modes.ease_collector()
+    if not modes._threads_with_modes:
+        return _node(data, op, a, b, da, db, k)
+    settings = modes._local
+    sites = settings.anomaly
+    if sites is not None:
+        site = modes.user_site()
+        if not math.isfinite(data):
+            operands = a if type(a) is tuple else ((a,) if b is None else (a, b))
+            raise FloatingPointError(
+                f"detect_anomaly: forward of {op} gave {data!r}: {modes.describe(op, operands, k)}, "
+                f"created at {site}"
+            )
+    if settings.no_grad:
+        return _leaf(data)
+    node = _node(data, op, a, b, da, db, k)
+    if sites is not None:
+        sites[node] = site
     return node
 
 
@@ -256,7 +286,7 @@ def _unary(op: str, x: Value, k: Any = None) -> Value:
     data = rule.forward(x.data) if k is None else rule.forward(x.data, k)
     local = rule.local(x.data, data, k)
     if modes.active:
-        return modes.record(data, op, x, None, local, None, k)
+        return _record(data, op, x, None, local, None, k)
     return _node(data, op, x, None, local, None, k)
 
 
@@ -288,7 +318,7 @@ def _binary_operator(op: str, reflected: bool = False) -> Any:
         data = forward(x, y)
         da, db = local(x, y, data)
         if modes.active:
-            return modes.record(data, op, a, b, da, db, None)
+            return _record(data, op, a, b, da, db, None)
         node = _new(Value)
         node.data = data
         node.grad = 0.0
@@ -321,7 +351,7 @@ def _nary(op: str, operands: tuple[Value, ...], k: Any) -> Value:
     data = rule.forward(datas, k)
     locals_ = rule.local(datas, data, k)
     if modes.active:
-        return modes.record(data, op, operands, None, locals_, None, k)
+        return _record(data, op, operands, None, locals_, None, k)
     return _node(data, op, operands, None, locals_, None, k)
 
 

@@ -24,7 +24,6 @@ after the first op keeps them; a threshold of 0 (collector off) is left alone.
 from __future__ import annotations
 
 import gc
-import math
 import os
 import sys
 import threading
@@ -39,19 +38,21 @@ _eased: tuple | None = None  # (the user's thresholds, ours) once the first op h
 _easing_wanted = True  # False after restore_collector()
 active = 1  # _threads_with_modes + (collector still to be eased); 0 keeps every op on the fast path
 _lock = threading.Lock()
-_local = threading.local()
+
+
+class _Settings(threading.local):
+    """This thread's modes (a threading.local: __init__ runs once in each thread)."""
+
+    def __init__(self) -> None:
+        self.no_grad = 0  # depth of nested no_grad blocks
+        self.anomaly: dict | None = None  # node -> "file:line" while detect_anomaly is on
+
+
+_local = _Settings()
 _PACKAGE_DIRS = tuple(
     os.path.dirname(os.path.abspath(path)) + os.sep
     for path in (__file__, os.path.join(os.path.dirname(__file__), "..", "nn", "x"))
 )
-
-
-def _settings() -> Any:
-    local = _local
-    if not hasattr(local, "no_grad"):
-        local.no_grad = 0
-        local.anomaly = None  # dict node -> "file:line" while detect_anomaly is on
-    return local
 
 
 def _update_active() -> None:
@@ -87,7 +88,7 @@ def restore_collector() -> None:
 @contextmanager
 def _mode_on(switch: Callable[[Any, bool], None]) -> Iterator[None]:
     global _threads_with_modes
-    settings = _settings()
+    settings = _local
     switch(settings, True)
     with _lock:
         _threads_with_modes += 1
@@ -103,12 +104,12 @@ def _mode_on(switch: Callable[[Any, bool], None]) -> Iterator[None]:
 
 def grad_enabled() -> bool:
     """False inside ``no_grad()`` in this thread."""
-    return not (_threads_with_modes and _settings().no_grad)
+    return not (_threads_with_modes and _local.no_grad)
 
 
 def anomaly_sites() -> dict | None:
     """node -> "file:line" of its creation, while ``detect_anomaly()`` is on in this thread."""
-    return _settings().anomaly if _threads_with_modes else None
+    return _local.anomaly if _threads_with_modes else None
 
 
 @contextmanager
@@ -125,7 +126,7 @@ def no_grad() -> Iterator[None]:
 @contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Raise FloatingPointError at the first op whose forward value or gradient is nan/inf."""
-    previous = _settings().anomaly
+    previous = _local.anomaly
 
     def switch(settings: Any, on: bool) -> None:
         settings.anomaly = {} if on else previous
@@ -152,33 +153,3 @@ def describe(op: str, operands: tuple, k: Any) -> str:
     if op == "**":
         return f"{values[0]} ** {k!r}"
     return f"{op}({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})"
-
-
-def record(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Any:
-    """Make a node (arguments as ``engine._node``) under this thread's modes.
-
-    A constant leaf under no_grad; under detect_anomaly, a nan/inf forward value raises
-    and the node's creation site is remembered for backward's messages.
-    """
-    from .engine import _leaf, _node
-
-    if _easing_wanted and _eased is None:
-        ease_collector()
-    if not _threads_with_modes:
-        return _node(data, op, a, b, da, db, k)
-    settings = _settings()
-    sites = settings.anomaly
-    if sites is not None:
-        site = user_site()
-        if not math.isfinite(data):
-            operands = a if type(a) is tuple else ((a,) if b is None else (a, b))
-            raise FloatingPointError(
-                f"detect_anomaly: forward of {op} gave {data!r}: {describe(op, operands, k)}, "
-                f"created at {site}"
-            )
-    if settings.no_grad:
-        return _leaf(data)
-    node = _node(data, op, a, b, da, db, k)
-    if sites is not None:
-        sites[node] = site
-    return node

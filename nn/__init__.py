@@ -17,7 +17,7 @@ from .io import load, save
 from .losses import log_softmax, softmax
 from .module import MLP, Layer, Module, Neuron
 from .optim import SGD
-from .train import History, batches, fit
+from .train import History, TrainingDiverged, accuracy, batches, fit, predict
 
 __all__ = [
     "Module",
@@ -30,6 +30,9 @@ __all__ = [
     "fit",
     "batches",
     "History",
+    "TrainingDiverged",
+    "predict",
+    "accuracy",
     "save",
     "load",
     "init",

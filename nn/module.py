@@ -210,10 +210,16 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Any]) -> list[Value]:
         """The last layer's outputs: a list of nouts[-1] Values."""
+        return self.layer_outputs(x)[-1]
+
+    def layer_outputs(self, x: Sequence[Any]) -> list[list[Value]]:
+        """Every layer's outputs for input x, first layer first (the graph is kept: backward works)."""
         values = _inputs(x, self.nin, "MLP")
+        outputs = []
         for layer in self.layers:
             values = layer._forward(values)
-        return values
+            outputs.append(values)
+        return outputs
 
     def parameters(self) -> list[Value]:
         """Layer by layer, neuron by neuron, weights then bias."""

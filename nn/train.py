@@ -202,25 +202,37 @@ def _correct(name: str | None, outputs: list[Any], targets: list[Any]) -> int:
     return sum((out.data >= threshold) == (float(t) >= 0.5) for out, t in pairs)
 
 
-def _progress_bar(epochs: int, progress: bool) -> Any:
+def _progress_bar(epochs: int, progress: bool, desc: str) -> Any:
     if not progress:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=epochs, desc="fit", unit="epoch")
+    return tqdm(total=epochs, desc=desc, unit="epoch")
+
+
+class TrainingDiverged(FloatingPointError):
+    """fit's loss became nan or inf: ``epoch`` (1-based), ``loss``, ``lr`` and the ``history`` so far."""
+
+    def __init__(self, epoch: int, loss: float, lr: float, history: History) -> None:
+        super().__init__(
+            f"fit: the loss became {loss} in epoch {epoch}; training diverged. "
+            f"Try a smaller learning rate (lr={lr}) or check the inputs for nan/inf."
+        )
+        self.epoch, self.loss, self.lr, self.history = epoch, loss, lr, history
 
 
 def fit(
     model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = "mse", lr: float = 0.1, momentum: float = 0.0,
     batch_size: int | None = None, epochs: int = 100, tol: float | None = None, shuffle: bool = True,
-    seed: Any = None, progress: bool = True,
+    seed: Any = None, progress: bool = True, desc: str = "fit",
 ) -> History:
     """Train model on (X, y) with SGD; return the History of the mean loss per epoch.
 
     loss: a name from nn.losses or a callable (outputs, targets) -> Value, where outputs
     holds one entry per sample: the output Value of a one-output model, else its list.
-    Stops early when the epoch loss changes by less than tol; raises FloatingPointError
-    when the loss becomes nan or inf. Every argument is checked before the first step.
+    Stops early when the epoch loss changes by less than tol; raises TrainingDiverged (a
+    FloatingPointError carrying the epoch and the history so far) when the loss becomes
+    nan or inf. ``desc`` names the progress bar. Every argument is checked before the first step.
     """
     X, y = _check_data(X, y, "fit")
     loss_function, loss_name = _resolve_loss(loss)
@@ -232,7 +244,9 @@ def fit(
         _check_targets(loss_function, y, _output_count(model, X[0]))
     rng = random.Random(seed)
     history = History(loss_name in losses.CLASSIFICATION)
-    bar = _progress_bar(epochs, progress)
+    if not isinstance(desc, str):
+        raise TypeError(f"fit: desc (the progress bar's name) must be a str, got {type(desc).__name__}")
+    bar = _progress_bar(epochs, progress, desc)
     try:
         with _collector_paused():
             for epoch in range(1, epochs + 1):
@@ -261,10 +275,7 @@ def _epoch(
         if not isinstance(batch_loss, Value):
             raise TypeError(f"fit: the loss must return a Value, got {type(batch_loss).__name__}")
         if not math.isfinite(batch_loss.data):
-            raise FloatingPointError(
-                f"fit: the loss became {batch_loss.data} in epoch {epoch}; training diverged. "
-                f"Try a smaller learning rate (lr={optimiser.lr}) or check the inputs for nan/inf."
-            )
+            raise TrainingDiverged(epoch, batch_loss.data, optimiser.lr, history)
         optimiser.zero_grad()
         batch_loss.backward()
         optimiser.step()
@@ -274,3 +285,33 @@ def _epoch(
     history.loss.append(loss_sum / len(X))
     if history.accuracy is not None:
         history.accuracy.append(correct / len(X))
+
+
+def predict(model: Any, X: Sequence[Any]) -> list[list[float]]:
+    """The model's outputs for each input row, as floats, recording no graph (under no_grad)."""
+    X = list(X)
+    with no_grad():
+        return [[_as_float(out) for out in _as_list(model(x))] for x in X]
+
+
+def accuracy(model: Any, X: Sequence[Any], y: Sequence[Any], loss: str) -> float:
+    """The fraction of samples classified right, reading the outputs as the loss does.
+
+    "cross_entropy": the class with the largest output; "binary_cross_entropy": a
+    probability, class 1 when >= 0.5; "binary_cross_entropy_with_logits" and "hinge": a
+    score, class 1 (or +1) when >= 0.
+    """
+    X, y = _check_data(X, y, "accuracy")
+    if loss not in losses.CLASSIFICATION:
+        raise ValueError(f"accuracy: loss must be one of {sorted(losses.CLASSIFICATION)}, got {loss!r}")
+    with no_grad():
+        outputs = [_single(model(x)) for x in X]
+    return _correct(loss, outputs, y) / len(X)
+
+
+def _as_list(out: Any) -> list[Any]:
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def _as_float(out: Any) -> float:
+    return out.data if isinstance(out, Value) else float(out)

@@ -244,3 +244,51 @@ def test_stochastic_gradient_descent_fits_the_line():
     model = nn.MLP(1, [1], init="zeros")
     nn.fit(model, X, y, lr=0.05, batch_size=1, epochs=60, seed=0, progress=False)
     assert params(model) == pytest.approx([-1.5, 0.5], abs=0.05)
+
+
+def test_predict_and_accuracy_record_no_graph_and_read_outputs_as_the_loss_does():
+    model = nn.MLP(2, [4, 2], seed=0)
+    X = [[0.0, 1.0], [1.0, -1.0], [0.5, 0.5]]
+    outputs = nn.predict(model, X)
+    assert outputs == [[v.data for v in model(x)] for x in X]
+    assert all(type(v) is float for row in outputs for v in row)
+    labels = [max(range(2), key=row.__getitem__) for row in outputs]
+    assert nn.accuracy(model, X, labels, "cross_entropy") == 1.0
+    assert nn.accuracy(model, X, [1 - c for c in labels], "cross_entropy") == 0.0
+    one = nn.MLP(2, [1], seed=0)
+    scores = [row[0] for row in nn.predict(one, X)]
+    assert nn.accuracy(one, X, [1 if s >= 0 else 0 for s in scores], "hinge") == 1.0
+    with pytest.raises(ValueError, match="mse"):
+        nn.accuracy(one, X, [0, 1, 0], "mse")
+    with pytest.raises(ValueError):
+        nn.accuracy(one, X, [0, 1], "hinge")
+
+
+def test_divergence_carries_the_epoch_and_the_history_so_far():
+    X, y = nn.data.line(n=20, seed=0)
+    X = [[100.0 * x[0]] for x in X]
+    model = nn.MLP(1, [1], seed=0)
+    with pytest.raises(nn.TrainingDiverged) as info:
+        nn.fit(model, X, y, lr=1.0, momentum=0.9, epochs=200, progress=False)
+    error = info.value
+    assert isinstance(error, FloatingPointError)
+    assert error.epoch > 1 and not math.isfinite(error.loss) and error.lr == 1.0
+    assert len(error.history.loss) == error.epoch - 1
+    assert f"epoch {error.epoch}" in str(error) and "smaller learning rate" in str(error)
+
+
+def test_fit_names_its_progress_bar(capsys):
+    X, y = nn.data.line(n=10, seed=0)
+    nn.fit(nn.MLP(1, [1], seed=0), X, y, epochs=2, progress=True, desc="line fit")
+    assert "line fit" in capsys.readouterr().err
+    with pytest.raises(TypeError, match="desc"):
+        nn.fit(nn.MLP(1, [1], seed=0), X, y, epochs=2, desc=3)
+
+
+def test_layer_outputs_are_every_layers_values_with_the_graph_kept():
+    model = nn.MLP(2, [3, 4, 1], activation="tanh", seed=0)
+    layers = model.layer_outputs([0.5, -0.5])
+    assert [len(values) for values in layers] == [3, 4, 1]
+    assert layers[-1][0].data == model([0.5, -0.5])[0].data
+    layers[-1][0].backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
