@@ -11,12 +11,24 @@ from __future__ import annotations
 import copy
 import gc
 import math
+import random
+import re
 
 import pytest
 
 import nn
-from autograd import GradcheckError, Value, detect_anomaly, dot, grad, gradcheck, numeric_gradient, total
-from autograd import modes
+from autograd import (
+    GradcheckError,
+    Value,
+    detect_anomaly,
+    dot,
+    grad,
+    gradcheck,
+    modes,
+    numeric_gradient,
+    topological_order,
+    total,
+)
 
 # --- comparisons and truthiness (as PyTorch's 0-d tensors) ---
 
@@ -79,16 +91,15 @@ def test_deepcopy_copies_value_gradients_made_by_create_graph():
     assert isinstance(twin.grad, Value) and twin.grad.data == 1.0 and twin.grad is not y.grad
 
 
-@pytest.mark.xfail(strict=True, reason="bug: copy.deepcopy of a graph after backward(create_graph=True) recurses "
-                   "forever (RecursionError) as soon as the graph has a product (y = x*x, even x*2.0): the gradient "
-                   "of one operand is built from the other, and Value.__deepcopy__ deep-copies node.grad before "
-                   "putting the node's twin in memo")
 def test_deepcopy_after_create_graph_of_a_nonlinear_function():
     x = Value(3.0)
     y = x * x
     y.backward(create_graph=True)
     twin = copy.deepcopy(y)
-    assert twin.parents[0].grad.data == 6.0
+    twin_x = twin.parents[0]
+    assert twin_x.grad.data == 6.0
+    # the copied gradient's graph reaches the copied x, not the original
+    assert x not in topological_order(twin_x.grad) and twin_x in topological_order(twin_x.grad)
 
 
 # --- create_graph accumulation ---
@@ -269,3 +280,184 @@ def test_a_save_that_cannot_rename_removes_its_temporary_file(tmp_path):
     with pytest.raises(OSError):
         nn.save(nn.Neuron(1, seed=0), target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_directory"]
+
+
+# --- the first op, and ops while another thread has a mode on, make the same nodes ---
+
+
+def fields(node):
+    """Everything about a node; a parent made for a number operand (a new constant each time) by value."""
+    parents = tuple(p if p.label else ("constant", p.data, p.op) for p in node.parents)
+    return (node.data, node.op, parents, node.locals, node.arg, node.grad, node.label)
+
+
+def one_of_each(x, w):  # x and w carry labels: compared by identity
+    return [x.leaky_relu(0.2), x**3, x * w, 2.0 - x, w / x, dot([x, w], [w, x], x), total([x, w, x]), x.tanh()]
+
+
+def test_the_first_op_of_a_program_makes_the_same_node_as_every_later_op(fresh_modes):
+    x, w = Value(1.5, label="x"), Value(-0.5, label="w")
+    made = []
+    for i in range(8):
+        modes._eased = None  # every op below is "the first": it goes through the easing path
+        modes._update_active()
+        made.append(one_of_each(x, w)[i])
+    assert not modes.active
+    assert [fields(m) for m in made] == [fields(m) for m in one_of_each(x, w)]
+
+
+def test_ops_while_another_thread_has_a_mode_on_make_the_same_nodes():
+    import threading
+
+    x, w = Value(1.5, label="x"), Value(-0.5, label="w")
+    expected = [fields(m) for m in one_of_each(x, w)]
+    entered, leave = threading.Event(), threading.Event()
+
+    def hold_no_grad():
+        with no_grad_mode():
+            entered.set()
+            leave.wait(30)
+
+    from autograd import no_grad as no_grad_mode
+
+    thread = threading.Thread(target=hold_no_grad)
+    thread.start()
+    entered.wait(30)
+    try:
+        assert modes.active
+        made = [fields(m) for m in one_of_each(x, w)]
+        with detect_anomaly():
+            watched = one_of_each(x, w)
+            sites = modes.anomaly_sites()
+            assert all(re.fullmatch(r".+:\d+", sites[m]) for m in watched)
+    finally:
+        leave.set()
+        thread.join(30)
+    assert made == expected and [fields(m) for m in watched] == expected
+
+
+def test_anomaly_sites_point_outside_the_packages():
+    neuron = nn.Neuron(2, activation="tanh", seed=0)
+    with detect_anomaly():
+        out = neuron([1.0, 2.0])
+        sites = modes.anomaly_sites()
+        site = sites[out]
+    assert re.fullmatch(r".+:\d+", site) and not site.startswith(modes._PACKAGE_DIRS)
+    assert modes.user_site() != "<unknown>"
+
+
+def test_forward_anomaly_message_names_op_operands_and_a_site():
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError) as info:
+            Value(math.inf) * Value(0.0)
+    assert re.fullmatch(r"detect_anomaly: forward of \* gave nan: inf \* 0\.0, created at .+:\d+", str(info.value))
+
+
+def test_backward_anomaly_of_a_node_made_inside_names_its_site():
+    with detect_anomaly():
+        y = Value(0.0).sqrt()
+        with pytest.raises(FloatingPointError) as info:
+            y.backward()
+    assert re.fullmatch(r"detect_anomaly: backward of sqrt gave inf for operand 0 \(upstream 1\.0 x local inf\); "
+                        r"operands \(0\.0\), created at .+:\d+", str(info.value))
+
+
+@pytest.mark.parametrize(("op", "values", "k", "text"), [
+    ("+", [1.0, 2.0], None, "1.0 + 2.0"),
+    ("-", [1.0, 2.0], None, "1.0 - 2.0"),
+    ("*", [math.inf, 0.0], None, "inf * 0.0"),
+    ("/", [1.0, 3.0], None, "1.0 / 3.0"),
+    ("**", [2.0, 0.5], None, "2.0 ** 0.5"),
+    ("**", [-2.0], 0.5, "-2.0 ** 0.5"),
+    ("tanh", [1.0], None, "tanh(1.0)"),
+    ("dot", [1.0, 2.0], 1, "dot(1.0, 2.0)"),
+    ("sum", [float(i) for i in range(8)], None, "sum(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0)"),
+    ("sum", [float(i) for i in range(9)], None, "sum(0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, ...)"),
+])
+def test_describe_writes_the_op_with_its_operand_values(op, values, k, text):
+    assert modes.describe(op, tuple(Value(v) for v in values), k) == text
+
+
+def test_grad_enabled_is_false_only_inside_no_grad():
+    from autograd import no_grad
+
+    assert modes.grad_enabled()
+    with detect_anomaly():
+        assert modes.grad_enabled()
+        with no_grad():
+            assert not modes.grad_enabled()
+    assert modes.grad_enabled()
+
+
+# --- data sets: the documented formulas, defaults and messages ---
+
+
+def reference_circles(n=100, noise=0.1, seed=0, factor=0.5):
+    rng = random.Random(seed)
+    half = n // 2
+    points = [(math.cos(2 * math.pi * i / half), math.sin(2 * math.pi * i / half)) for i in range(half)]
+    points += [(factor * math.cos(2 * math.pi * i / (n - half)), factor * math.sin(2 * math.pi * i / (n - half)))
+               for i in range(n - half)]
+    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in points]
+    order = list(range(n))
+    rng.shuffle(order)
+    labels = [0] * half + [1] * (n - half)
+    return [X[i] for i in order], [labels[i] for i in order]
+
+
+def reference_spiral(n_per_class=50, classes=3, seed=0, noise=0.2):
+    rng = random.Random(seed)
+    X, y = [], []
+    for k in range(classes):
+        for i in range(n_per_class):
+            r = i / (n_per_class - 1) if n_per_class > 1 else 0.0
+            t = 4.0 * k + 4.0 * r + noise * rng.gauss(0.0, 1.0)
+            X.append([r * math.sin(t), r * math.cos(t)])
+            y.append(k)
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+def assert_same_data(ours, theirs):
+    assert ours[1] == theirs[1]
+    for a, b in zip(ours[0], theirs[0], strict=True):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(n=7, noise=0.0, factor=0.3), dict(n=12, noise=0.3, seed=5, factor=0.8)])
+def test_circles_follow_the_documented_formula_and_defaults(kwargs):
+    assert_same_data(nn.data.circles(**kwargs), reference_circles(**kwargs))
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(n_per_class=5, classes=2, noise=0.0), dict(n_per_class=4, classes=4, seed=3)])
+def test_spiral_follows_the_documented_formula_and_defaults(kwargs):
+    assert_same_data(nn.data.spiral(**kwargs), reference_spiral(**kwargs))
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.data.circles(n=1), ValueError, "circles: n must be at least 2, got 1"),
+    (lambda: nn.data.circles(n="4"), TypeError, "circles: n must be an int, got str: '4'"),
+    (lambda: nn.data.circles(noise=-0.5), ValueError, "circles: noise must be >= 0.0, got -0.5"),
+    (lambda: nn.data.circles(noise="0"), ValueError, "circles: noise must be a finite number, got '0'"),
+    (lambda: nn.data.circles(factor=-0.1), ValueError, "circles: factor must be >= 0.0, got -0.1"),
+    (lambda: nn.data.circles(factor=None), ValueError, "circles: factor must be a finite number, got None"),
+    (lambda: nn.data.circles(factor=1.5), ValueError, "circles: factor must be < 1 (the inner circle's radius), got 1.5"),
+    (lambda: nn.data.spiral(n_per_class=0), ValueError, "spiral: n_per_class must be at least 1, got 0"),
+    (lambda: nn.data.spiral(classes=0), ValueError, "spiral: classes must be at least 1, got 0"),
+    (lambda: nn.data.spiral(classes=2.0), TypeError, "spiral: classes must be an int, got float: 2.0"),
+    (lambda: nn.data.spiral(noise=-1.0), ValueError, "spiral: noise must be >= 0.0, got -1.0"),
+    (lambda: nn.data.spiral(noise=math.inf), ValueError, "spiral: noise must be a finite number, got inf"),
+])
+def test_data_sets_refuse_bad_arguments_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_circles_and_spiral_accept_their_smallest_sizes():
+    X, y = nn.data.circles(n=2, noise=0.0)
+    assert sorted(y) == [0, 1] and sorted(round(math.hypot(*x), 12) for x in X) == [0.5, 1.0]
+    X, y = nn.data.spiral(n_per_class=1, classes=1, noise=0.0)
+    assert X == [[0.0, 0.0]] and y == [0]
+    assert nn.data.circles(noise=0.0, factor=0.0)[0]  # factor 0: the inner "circle" is the centre
