@@ -17,6 +17,7 @@ import ast
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ def parse_expression(text: str) -> ast.Expression:
     if not text.strip():
         raise ExplainError("the expression is empty")
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = _parse(text, "eval")
     except (SyntaxError, ValueError) as error:
         raise ExplainError(_why_not_an_expression(text, error)) from None
     except (RecursionError, MemoryError):
@@ -69,13 +70,20 @@ def parse_expression(text: str) -> ast.Expression:
     return tree
 
 
+def _parse(text: str, mode: str) -> ast.AST:
+    """ast.parse without its SyntaxWarnings ("invalid decimal literal" for 0is): we say what is wrong."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, mode=mode)
+
+
 def _why_not_an_expression(text: str, error: Exception) -> str:
     """Name the statement when text is one (import os, x = 1, a; b), else say where the syntax breaks."""
     message = getattr(error, "msg", str(error))
     offset = getattr(error, "offset", None)
     syntax = f"not a valid expression: {message}" + (f" (at character {offset})" if offset else "")
     try:
-        module = ast.parse(text, mode="exec")
+        module = _parse(text, "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return syntax
     if len(module.body) > 1:

@@ -189,25 +189,30 @@ class Value:
         return self.data >= _data_of(other)
 
     def __deepcopy__(self, memo: dict) -> Value:
-        """Copy the whole graph below this node, iteratively (works for 10^6-deep chains)."""
+        """Copy the whole graph below this node, iteratively (works for 10^6-deep chains).
+
+        First a blank twin for every node (so that shared nodes stay shared), then their
+        slots; a gradient that is itself a Value (create_graph) is copied last, since its
+        graph may reach back into this one.
+        """
         from copy import deepcopy
 
         from .backward import topological_order
 
-        for node in topological_order(self):
-            if id(node) in memo:
-                continue
-            twin = _new(Value)
+        nodes = [node for node in topological_order(self) if id(node) not in memo]
+        for node in nodes:
+            memo[id(node)] = _new(Value)
+        twin_of = lambda node: memo[id(node)]  # noqa: E731
+        for node in nodes:
+            twin = twin_of(node)
             for slot in Value.__slots__:
-                if hasattr(node, slot):
+                if slot != "grad" and hasattr(node, slot):
                     value = getattr(node, slot)
                     if slot in ("_a", "_b") and value is not None:
-                        value = memo[id(value)] if type(value) is not tuple else tuple(
-                            memo[id(p)] for p in value)
-                    elif slot == "grad" and isinstance(value, Value):
-                        value = deepcopy(value, memo)
+                        value = tuple(map(twin_of, value)) if type(value) is tuple else twin_of(value)
                     setattr(twin, slot, value)
-            memo[id(node)] = twin
+        for node in nodes:
+            twin_of(node).grad = deepcopy(node.grad, memo) if isinstance(node.grad, Value) else node.grad
         return memo[id(self)]
 
     # --- operators: a Value or a plain number on either side ---

@@ -16,6 +16,11 @@ class GradcheckError(AssertionError):
     """Backward and central differences disagree; the message lists each mismatch."""
 
 
+def _check_eps(eps: float) -> None:
+    if not (isinstance(eps, (int, float)) and eps > 0):
+        raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
+
+
 def _evaluate(f: Callable[..., Value], point: Sequence[float]) -> Value:
     out = f(*[Value(x, label=f"x{i}") for i, x in enumerate(point)])
     if not isinstance(out, Value):
@@ -25,10 +30,12 @@ def _evaluate(f: Callable[..., Value], point: Sequence[float]) -> Value:
 
 def numeric_gradient(f: Callable[..., Value], inputs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central differences: (f(x + eps) - f(x - eps)) / (2 eps), one input at a time."""
+    point = [_check_number(x, "numeric_gradient input") for x in inputs]
+    _check_eps(eps)
     gradient = []
-    for i in range(len(inputs)):
-        up = list(inputs)
-        down = list(inputs)
+    for i in range(len(point)):
+        up = list(point)
+        down = list(point)
         up[i] += eps
         down[i] -= eps
         gradient.append((_evaluate(f, up).data - _evaluate(f, down).data) / (2 * eps))
@@ -44,8 +51,7 @@ def gradcheck(
 ) -> bool:
     """True when backward matches central differences at inputs; else GradcheckError."""
     point = [_check_number(x, "gradcheck input") for x in inputs]
-    if not eps > 0:
-        raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
+    _check_eps(eps)
     values = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     out = f(*values)
     if not isinstance(out, Value):

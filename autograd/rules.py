@@ -93,7 +93,8 @@ def _sigmoid(x: float) -> float:
 
 
 def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    """max(0, x), passing nan on (as PyTorch)."""
+    return 0.0 if x <= 0 else x
 
 
 def _leaky_relu(x: float, slope: float) -> float:
@@ -174,9 +175,9 @@ def _sign(x: Any) -> float:
 
 
 def _step(x: Any) -> float:
-    """relu'(x): 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch)."""
+    """relu'(x): 0 for x <= 0, else 1 (relu'(0) = 0 and relu'(nan) = 1, as PyTorch)."""
     x = x if type(x) is float else x.data
-    return 1.0 if x > 0 else 0.0
+    return 0.0 if x <= 0 else 1.0
 
 
 def _leaky_step(x: Any, slope: float) -> float:

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import nn
+
 DEFAULT_OUT = Path("out")
 FRAMES_HEADING = "Backward one step at a time (python -m autograd explain --frames): the red edge is the step"
 RULE = "=" * 78
@@ -92,11 +94,10 @@ def announce(text: str) -> None:
 
 
 def divergence(error: Exception) -> str:
-    """'loss inf in epoch 6', read from the message of nn.fit's FloatingPointError (the whole message if it differs)."""
-    words = str(error).replace(";", " ").split()
-    if "became" not in words or "epoch" not in words:
-        return str(error)
-    return f"loss {words[words.index('became') + 1]} in epoch {words[words.index('epoch') + 1]}"
+    """'loss inf in epoch 6': what nn.fit's TrainingDiverged says happened (its message for another error)."""
+    if isinstance(error, nn.TrainingDiverged):
+        return f"loss {error.loss} in epoch {error.epoch}"
+    return str(error)
 
 
 def number(value: float, digits: int = 3) -> str:

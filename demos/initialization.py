@@ -180,7 +180,7 @@ def draw_training(out: Output, settings: dict[str, Any], histories: dict[str, An
     axes.axhline(math.log(2), color="#6b7280", ls=":", label="ln 2 = 0.693: a constant guess of 1/2")
     top = 1.0
     for name, history in histories.items():  # a blown-up epoch would flatten every other curve: clip, and say so
-        high = [(epoch, loss) for epoch, loss in enumerate(getattr(history, "loss", []), 1) if loss > top]
+        high = [(epoch, loss) for epoch, loss in enumerate(history.loss if isinstance(history, nn.History) else [], 1) if loss > top]
         if high:
             epoch, loss = high[0]
             axes.annotate(f"{name}, epoch {epoch}: loss {number(loss)} (off the scale)", xy=(epoch, top),

@@ -181,7 +181,7 @@ def _check_record(record: Any) -> dict[str, Any]:
     if version > VERSION:
         raise _Problem(f"it is format version {version}, newer than this chainrule reads ({VERSION})")
     kind = record.get("model")
-    if kind not in _KEYS:
+    if not isinstance(kind, str) or kind not in _KEYS:
         raise _Problem(f"'model' is {kind!r:.60}; known models: {', '.join(_KEYS)}")
     missing, extra = _KEYS[kind] - set(record), set(record) - _KEYS[kind]
     if missing or extra:

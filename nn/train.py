@@ -238,6 +238,8 @@ def fit(
     loss_function, loss_name = _resolve_loss(loss)
     _check_settings(epochs, tol)
     _check_batch_size(batch_size, len(X))
+    if not callable(getattr(model, "parameters", None)) or not callable(model):
+        raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP), got {type(model).__name__}")
     optimiser = SGD(model.parameters(), lr=lr, momentum=momentum)
     _check_inputs(model, X)
     if loss_name is not None:

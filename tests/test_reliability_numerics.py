@@ -11,7 +11,7 @@
     saturation          sigmoid, tanh, BCE-with-logits and softmax at +-1e4 (and +-800, past exp's range)
                         are finite, exact (0, 1, +-1e4) and match PyTorch, value and gradient
     log-sum-exp         cross_entropy and log_softmax of [1e4, -1e4, 0] are exact (no inf, no nan)
-    nan                 propagates through every op as PyTorch (see the xfail for relu)
+    nan                 propagates through every op as PyTorch
 """
 
 from __future__ import annotations
@@ -187,15 +187,14 @@ def test_nan_propagates_through_every_op_as_pytorch(op):
     assert math.isnan(ours) and math.isnan(f_torch(torch.tensor(NAN, dtype=torch.float64)).item())
 
 
-@pytest.mark.xfail(strict=True, reason="bug: relu(nan) is 0.0 (PyTorch: nan): _relu's `x if x > 0 else 0.0` "
-                   "swallows nan (and relu'(nan) is 0, PyTorch 1), so a model whose scores became nan "
-                   "gets a hinge loss of 0 and nn.fit's divergence check never fires")
 def test_relu_of_nan_is_nan_as_pytorch():
     assert math.isnan(torch.relu(torch.tensor(NAN)).item())
     assert math.isnan(Value(NAN).relu().data)
+    x = Value(NAN)
+    x.relu().backward()
+    assert x.grad == 1.0  # PyTorch's threshold_backward: 0 only where x <= 0
 
 
-@pytest.mark.xfail(strict=True, reason="bug: hinge of a nan score is 0.0 (PyTorch: nan), via relu(nan) = 0")
 def test_hinge_of_a_nan_score_is_nan():
     assert math.isnan(nn.losses.hinge([Value(NAN)], [1.0]).data)
 
@@ -213,8 +212,6 @@ def test_sqrt_at_zero_gives_an_infinite_gradient_not_an_exception():
     assert x.grad == INF
 
 
-@pytest.mark.xfail(strict=True, reason="bug: nn.fit with loss='hinge' on a model whose weights are nan reports "
-                   "a loss of 0.0 every epoch instead of raising FloatingPointError (relu(nan) = 0)")
 def test_fit_with_hinge_notices_nan_weights():
     model = nn.MLP(1, [1], seed=0)
     for p in model.parameters():
