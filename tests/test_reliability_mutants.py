@@ -461,3 +461,100 @@ def test_circles_and_spiral_accept_their_smallest_sizes():
     X, y = nn.data.spiral(n_per_class=1, classes=1, noise=0.0)
     assert X == [[0.0, 0.0]] and y == [0]
     assert nn.data.circles(noise=0.0, factor=0.0)[0]  # factor 0: the inner "circle" is the centre
+
+
+# --- nn.load: the exact message of every problem ---
+
+LOAD_GOOD = {"format": "chainrule.nn", "version": 1, "model": "MLP", "nin": 2, "activation": "relu",
+             "output_activation": "linear",
+             "layers": [{"weights": [[0.1, 0.2], [0.3, 0.4]], "biases": [0.0, 0.5]},
+                        {"weights": [[1.0, -1.0]], "biases": [0.25]}]}
+
+
+def load_cases():
+    import json
+
+    GOOD, T = LOAD_GOOD, json.dumps(LOAD_GOOD)  # noqa: N806
+    cases = {
+     "truncated": T[:40], "invalid": T.replace(":", ";", 1), "nested": "["*100000, "null": "null",
+     "format": T.replace("chainrule.nn", "other"), "noformat": json.dumps({k: v for k, v in GOOD.items() if k != "format"}),
+     "version0": T.replace('"version": 1', '"version": 0'), "versionstr": T.replace('"version": 1', '"version": "1"'),
+     "model": T.replace('"MLP"', '"CNN"'), "missing": json.dumps({k: v for k, v in GOOD.items() if k != "nin"}),
+     "nin0": T.replace('"nin": 2', '"nin": 0'), "act": T.replace('"relu"', '"gelu"'),
+     "outact": T.replace('"linear"', '"swish"'), "layersempty": T.replace(T[T.index('[{'):], '[]}'),
+     "layerkeys": json.dumps(dict(GOOD, layers=[{"weights": [[0.1, 0.2]]}])),
+     "weightsempty": json.dumps(dict(GOOD, layers=[{"weights": [], "biases": []}])),
+     "rowshort": json.dumps(dict(GOOD, layers=[{"weights": [[0.1]], "biases": [0.0]}])),
+     "rowdict": json.dumps(dict(GOOD, layers=[{"weights": [{"a": 1}], "biases": [0.0]}])),
+     "biasstr": json.dumps(dict(GOOD, layers=[{"weights": [[0.1, 0.2]], "biases": ["x"]}])),
+     "neuron2rows": json.dumps({"format": "chainrule.nn", "version": 1, "model": "Neuron", "nin": 1, "activation": "relu", "layers": [{"weights": [[1.0], [2.0]], "biases": [0.0, 0.0]}]}),
+     "layer2layers": json.dumps({"format": "chainrule.nn", "version": 1, "model": "Layer", "nin": 1, "activation": "relu", "layers": [{"weights": [[1.0]], "biases": [0.0]}, {"weights": [[1.0]], "biases": [0.0]}]}),
+     "bigint": T.replace('"nin": 2', '"nin": ' + "9"*5000),
+    }
+    return cases
+
+
+LOAD_MESSAGES = {
+    'truncated': "cannot load model from 'PATH': it ends too early (truncated?): Expecting property name enclosed in double quotes at line 1 column 41",
+    'invalid': "cannot load model from 'PATH': it is not valid JSON: Expecting ':' delimiter at line 1 column 10",
+    'nested': "cannot load model from 'PATH': it is nested too deeply to be a model file",
+    'null': "cannot load model from 'PATH': it holds a JSON NoneType, not a model object",
+    'format': "cannot load model from 'PATH': it is not a chainrule model file (format 'other', expected 'chainrule.nn')",
+    'noformat': "cannot load model from 'PATH': it is not a chainrule model file (format None, expected 'chainrule.nn')",
+    'version0': "cannot load model from 'PATH': 'version' must be a positive integer, got 0",
+    'versionstr': "cannot load model from 'PATH': 'version' must be a positive integer, got '1'",
+    'model': "cannot load model from 'PATH': 'model' is 'CNN'; known models: MLP, Layer, Neuron",
+    'missing': "cannot load model from 'PATH': a MLP record has the keys ['activation', 'format', 'layers', 'model', 'nin', 'output_activation', 'version']; missing ['nin'], unexpected []",
+    'nin0': "cannot load model from 'PATH': 'nin' must be a positive integer, got 0",
+    'act': "cannot load model from 'PATH': 'activation' is 'gelu'; known names: relu, tanh, sigmoid, leaky_relu, linear",
+    'outact': "cannot load model from 'PATH': 'output_activation' is 'swish'; known names: relu, tanh, sigmoid, leaky_relu, linear, softmax",
+    'layersempty': "cannot load model from 'PATH': 'layers' must be a non-empty list, got []",
+    'layerkeys': "cannot load model from 'PATH': layer 0 must be an object with exactly 'weights' and 'biases', got {'weights': [[0.1, 0.2]]}",
+    'weightsempty': "cannot load model from 'PATH': layer 0: 'weights' must be a non-empty list of rows, got []",
+    'rowshort': "cannot load model from 'PATH': layer 0: weights row 0 must be a list of 2 numbers, got a list of 1",
+    'rowdict': "cannot load model from 'PATH': layer 0: weights row 0 must be a list of 2 numbers, got a dict",
+    'biasstr': "cannot load model from 'PATH': layer 0: biases holds 'x'; weights must be finite numbers",
+    'neuron2rows': "cannot load model from 'PATH': a Neuron has one row of weights, the file has 2",
+    'layer2layers': "cannot load model from 'PATH': a Layer has exactly one layer, the file has 2",
+    'bigint': "cannot load model from 'PATH': it is not a valid model file: Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOAD_MESSAGES))
+def test_load_names_the_file_and_the_exact_problem(tmp_path, name):
+    path = tmp_path / "m.json"
+    path.write_text(load_cases()[name])
+    with pytest.raises(ValueError) as info:
+        nn.load(path)
+    assert str(info.value) == LOAD_MESSAGES[name].replace("PATH", str(path))
+
+
+def test_load_problems_reading_the_file(tmp_path, monkeypatch):
+    import json
+
+    missing = tmp_path / "missing.json"
+    with pytest.raises(ValueError, match=r"^cannot load model from '.*missing.json': no such file$"):
+        nn.load(missing)
+    with pytest.raises(ValueError, match=r"^cannot load model from '.*': it is a directory, not a model file$"):
+        nn.load(tmp_path)
+    (tmp_path / "file").write_text("{}")
+    with pytest.raises(ValueError, match=r"^cannot load model from '.*file/m.json': cannot read it \(Not a directory\)$"):
+        nn.load(tmp_path / "file" / "m.json")
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(LOAD_GOOD))
+    size = path.stat().st_size
+    monkeypatch.setattr(nn.io, "MAX_BYTES", size)
+    assert isinstance(nn.load(path), nn.MLP)  # exactly the limit is fine
+    monkeypatch.setattr(nn.io, "MAX_BYTES", size - 1)
+    with pytest.raises(ValueError) as info:
+        nn.load(path)
+    assert str(info.value).endswith(f": the file is {size} bytes, more than the {size - 1} a model file may have")
+
+
+def test_load_accepts_one_input_and_the_newest_version(tmp_path):
+    import json
+
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(dict(LOAD_GOOD, nin=1, layers=[{"weights": [[0.5]], "biases": [0.25]}])))
+    model = nn.load(path)
+    assert model.nin == 1 and [p.data for p in model.parameters()] == [0.5, 0.25]
