@@ -199,6 +199,19 @@ def test_hinge_of_a_nan_score_is_nan():
     assert math.isnan(nn.losses.hinge([Value(NAN)], [1.0]).data)
 
 
+def test_second_derivative_through_a_value_exponent_that_is_exactly_zero():
+    """f(x) = x ** ln(x) = exp(ln(x)^2): f'(1) = 0 and f''(1) = 2 (PyTorch says 1 there: its pow
+    backward masks the base's derivative where the exponent is 0, cutting d/db of it too)."""
+    x = Value(1.0)
+    y = x ** x.log()
+    (first,) = grad(y, [x], create_graph=True)
+    (second,) = grad(first, [x])
+    assert (y.data, first.data, second) == (1.0, 0.0, 2.0)
+    t = tensor(1.0)
+    (t_first,) = torch.autograd.grad(t ** torch.log(t), t, create_graph=True)
+    assert torch.autograd.grad(t_first, t)[0].item() == 1.0  # the PyTorch artefact: half of it is cut
+
+
 def test_sqrt_at_zero_gives_an_infinite_gradient_not_an_exception():
     x = Value(0.0)
     y = x.sqrt()
