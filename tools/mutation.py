@@ -37,6 +37,7 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
           35: "suspicious", 36: "timeout", 24: "timeout", 152: "timeout", 37: "type check", -24: "timeout",
           -11: "segfault", None: "not checked"}
+FIRST = ["autograd.rules*", "nn.losses*", "nn.optim*", "autograd.backward*", "autograd.engine*"]
 DETECTED = {"killed", "timeout", "segfault", "type check"}
 
 
@@ -104,7 +105,12 @@ def main() -> int:
     args = parser.parse_args()
     if not args.report_only:
         snapshot(SCRATCH)  # mutmut keeps its earlier verdicts in SCRATCH/mutants
-        run_mutmut(args.rerun)
+        if args.rerun:
+            run_mutmut(args.rerun)
+        else:  # the derivative table, losses, optimiser and traversal first, then everything else
+            for first in FIRST:
+                run_mutmut([first])
+            run_mutmut([])
     report(results())
     return 0
 
