@@ -558,3 +558,53 @@ def test_load_accepts_one_input_and_the_newest_version(tmp_path):
     path.write_text(json.dumps(dict(LOAD_GOOD, nin=1, layers=[{"weights": [[0.5]], "biases": [0.25]}])))
     model = nn.load(path)
     assert model.nin == 1 and [p.data for p in model.parameters()] == [0.5, 0.25]
+
+
+# --- the rule table: poles, signed zeros, the exponent at a zero base, formulas ---
+
+
+@pytest.mark.parametrize(("x", "n", "expected"), [
+    (-1e-110, -2, math.inf),  # -2 x^-3 with x^-3 = -1e330: an odd power keeps the sign of x
+    (1e-110, -2, -math.inf),
+    (1e-200, -1, -math.inf),  # -1 x^-2: an even power is positive on both sides
+    (-1e-200, -1, -math.inf),
+    (0.0, 0.5, math.inf),  # 0.5 x^-0.5 at 0
+    (0.0, 1.5, 0.0),
+])
+def test_power_rule_at_a_pole_or_past_the_float_range_gives_pytorchs_signed_infinity(x, n, expected):
+    torch = pytest.importorskip("torch")
+    v = Value(x)
+    (v**n).backward()
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    (t**n).backward()
+    assert v.grad == expected == t.grad.item()
+
+
+@pytest.mark.parametrize("slope", [0.01, -0.5])
+@pytest.mark.parametrize("x", [0.0, -0.0])
+def test_leaky_relu_at_zero_keeps_pytorchs_sign_of_zero(x, slope):
+    torch = pytest.importorskip("torch")
+    ours = Value(x).leaky_relu(slope).data
+    theirs = torch.nn.functional.leaky_relu(torch.tensor(x, dtype=torch.float64), slope).item()
+    assert ours == theirs == 0.0 and math.copysign(1.0, ours) == math.copysign(1.0, theirs)
+
+
+def test_exponent_derivative_at_a_zero_base_is_zero_also_with_create_graph():
+    for b in (0.0, 2.0):
+        base, exponent = Value(0.0), Value(b)
+        y = base**exponent
+        assert grad(y, [exponent]) == [0.0]
+        (as_value,) = grad(y, [exponent], create_graph=True)
+        assert (as_value.data if isinstance(as_value, Value) else as_value) == 0.0
+
+
+def test_formulas_fill_in_the_constant_or_keep_the_letter_n():
+    from autograd.rules import NARY, UNARY, formula
+
+    generic = formula(UNARY, "**", 0, None)
+    assert generic.startswith("d/du u^n = ") and generic.endswith(" u^(n-1)")
+    assert formula(UNARY, "**", 0, 3.0) == "d/du u^3 = 3 u^2"
+    assert formula(UNARY, "**", 0, 0.5) == "d/du u^(0.5) = 0.5 u^(-0.5)"
+    assert [formula(NARY, "dot", slot, 2) for slot in range(5)] == [
+        "d/dw_1 (w.x + b) = x_1", "d/dw_2 (w.x + b) = x_2", "d/dx_1 (w.x + b) = w_1", "d/dx_2 (w.x + b) = w_2",
+        "d/db (w.x + b) = 1"]
