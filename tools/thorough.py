@@ -27,7 +27,20 @@ DEFAULT_FILES = [
     "tests/test_reliability_hostile.py",  # nn.load on random bytes / JSON, explain on random strings
     "tests/test_torch_oracle.py",  # the engine's own random programs vs PyTorch
 ]
-STATS = re.compile(r"^(tests/\S+::\S+):\n(?:.*\n)*?\s+- (\d+) passing, (\d+) failing, and (\d+) invalid", re.M)
+HEADER = re.compile(r"^(tests/\S+::\S+):$", re.M)
+COUNTS = re.compile(r"- (\d+) passing, (\d+) failing, and (\d+) invalid")
+
+
+def statistics(text: str) -> list[tuple[str, int, int, int]]:
+    """(property, passing, failing, invalid), summed over hypothesis' phases (reuse, generate, shrink)."""
+    section = text.split("Hypothesis Statistics", 1)[-1]
+    headers = list(HEADER.finditer(section))
+    rows = []
+    for header, after in zip(headers, headers[1:] + [None]):
+        block = section[header.end() : after.start() if after else len(section)]
+        counts = [sum(int(m[i]) for m in COUNTS.findall(block)) for i in range(3)]
+        rows.append((header.group(1), *counts))
+    return rows
 
 
 def main() -> int:
@@ -41,12 +54,12 @@ def main() -> int:
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    rows = STATS.findall(result.stdout)
+    rows = statistics(result.stdout)
     totals = [0, 0, 0]
     print(f"profile {args.profile!r}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {seconds:.0f} s")
     print(f"{'passing':>8} {'failing':>8} {'invalid':>8}  property")
     for name, passing, failing, invalid in rows:
-        counts = [int(passing), int(failing), int(invalid)]
+        counts = [passing, failing, invalid]
         totals = [t + c for t, c in zip(totals, counts)]
         print(f"{counts[0]:8} {counts[1]:8} {counts[2]:8}  {name}")
     print(f"{totals[0]:8} {totals[1]:8} {totals[2]:8}  TOTAL over {len(rows)} properties")
