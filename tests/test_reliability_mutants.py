@@ -608,3 +608,44 @@ def test_formulas_fill_in_the_constant_or_keep_the_letter_n():
     assert [formula(NARY, "dot", slot, 2) for slot in range(5)] == [
         "d/dw_1 (w.x + b) = x_1", "d/dw_2 (w.x + b) = x_2", "d/dx_1 (w.x + b) = w_1", "d/dx_2 (w.x + b) = w_2",
         "d/db (w.x + b) = 1"]
+
+
+# --- losses: the exact message of every refusal (the loss's name, the word for its inputs) ---
+
+L = nn.losses
+LOSS_REFUSALS = [
+    (lambda: L.mae([1.0, 2.0], [1.0]), ValueError, "mae: 2 preds but 1 targets; they must pair up"),
+    (lambda: L.mae([], []), ValueError, "mae: the batch is empty; give at least one pred and target"),
+    (lambda: L.mae(["a"], [1.0]), TypeError, "mae: preds[0] must be a list of numbers or Values, got str"),
+    (lambda: L.binary_cross_entropy_with_logits([1.0, 2.0], [1.0]), ValueError,
+     "binary_cross_entropy_with_logits: 2 logits but 1 targets; they must pair up"),
+    (lambda: L.binary_cross_entropy_with_logits([1.0], [2.0]), ValueError,
+     "binary_cross_entropy_with_logits: targets must lie in [0, 1], but targets[0] = 2.0"),
+    (lambda: L.binary_cross_entropy_with_logits([None], [1.0]), TypeError,
+     "binary_cross_entropy_with_logits: logits[0] must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.softmax([]), ValueError, "softmax: logits[0] is empty; give one score per class"),
+    (lambda: nn.softmax(["a"]), TypeError, "softmax: logits[0] must be a number or a Value, got str: 'a'"),
+    (lambda: nn.softmax(None), TypeError, "softmax: logits[0] must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.log_softmax([]), ValueError, "log_softmax: logits[0] is empty; give one score per class"),
+    (lambda: nn.log_softmax(["a"]), TypeError, "log_softmax: logits[0] must be a number or a Value, got str: 'a'"),
+    (lambda: L.hinge([1.0, 2.0], [1.0]), ValueError, "hinge: 2 scores but 1 targets; they must pair up"),
+    (lambda: L.hinge([], []), ValueError, "hinge: the batch is empty; give at least one score and target"),
+    (lambda: L.hinge([1.0], [0.5]), ValueError,
+     "hinge: targets must be -1 or +1 (0 is read as -1), but targets[0] = 0.5"),
+    (lambda: L.hinge(["s"], [1.0]), TypeError, "hinge: scores[0] must be a list of numbers or Values, got str"),
+    (lambda: L.mse([[1.0, 2.0]], [[1.0]]), ValueError, "mse: item 0 has 2 preds but 1 targets"),
+    (lambda: L.huber([1.0], [1.0, 2.0]), ValueError, "huber: 1 preds but 2 targets; they must pair up"),
+    (lambda: L.binary_cross_entropy([0.5], [1.0, 0.0]), ValueError,
+     "binary_cross_entropy: 1 probs but 2 targets; they must pair up"),
+    (lambda: L.cross_entropy([[1.0, 2.0]], [0, 1]), ValueError,
+     "cross_entropy: 1 rows of logits but 2 targets; they must pair up"),
+    (lambda: L.cross_entropy([[1.0, "x"]], [0]), TypeError, "cross_entropy: logits[0] must be a number or a Value, got str: 'x'"),
+]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), LOSS_REFUSALS, ids=[m.split(":")[0] + str(i) for i, (_, _, m)
+                                                                          in enumerate(LOSS_REFUSALS)])
+def test_losses_refuse_with_the_exact_message(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
