@@ -108,6 +108,8 @@ def build(program, make_leaf, run):
             continue  # a kink: both sides pick a subgradient, central differences do not
         if op == "**" and _data(args[0]) <= 0:
             continue  # d/db a**b is nan or masked for a <= 0: tested by hand in test_ops.py
+        if op == "**" and _data(args[1]) == 0:
+            continue  # PyTorch's pow double-backward is wrong at an exponent of exactly 0 (test_reliability_numerics)
         if op in ("pow", "sqrt") and _data(args[0]) == 0:
             continue  # a pole: the first derivative is inf (tested by hand), the second is not compared
 
