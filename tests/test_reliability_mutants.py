@@ -649,3 +649,27 @@ def test_losses_refuse_with_the_exact_message(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert str(info.value) == message
+
+
+BCE_HINT = " (sigmoid rounds to 1.0 for logits above ~37, to 0.0 below ~-745)"
+BCE_ADVICE = "; use binary_cross_entropy_with_logits on raw scores instead"
+
+
+@pytest.mark.parametrize(("probs", "targets", "error", "message"), [
+    ([1.0], [1.0], ValueError, f"binary_cross_entropy: probs must lie in (0, 1), but probs[0] = 1.0{BCE_HINT}{BCE_ADVICE}"),
+    ([0.0], [1.0], ValueError, f"binary_cross_entropy: probs must lie in (0, 1), but probs[0] = 0.0{BCE_HINT}{BCE_ADVICE}"),
+    ([0.5, 1.5], [1.0, 0.0], ValueError, f"binary_cross_entropy: probs must lie in (0, 1), but probs[1] = 1.5{BCE_ADVICE}"),
+    ([0.5, 2.0], [1.0, 0.0], ValueError, f"binary_cross_entropy: probs must lie in (0, 1), but probs[1] = 2.0{BCE_ADVICE}"),
+    ([0.5], [2.0], ValueError, "binary_cross_entropy: targets must lie in [0, 1], but targets[0] = 2.0"),
+    (["a"], [1.0], TypeError, "binary_cross_entropy: probs[0] must be a list of numbers or Values, got str"),
+    ([0.5], [1.0, 0.0], ValueError, "binary_cross_entropy: 1 probs but 2 targets; they must pair up"),
+])
+def test_binary_cross_entropy_refuses_with_the_exact_message_and_the_saturation_hint(probs, targets, error, message):
+    with pytest.raises(error) as info:
+        nn.losses.binary_cross_entropy(probs, targets)
+    assert str(info.value) == message
+
+
+def test_huber_default_delta_is_one():
+    assert nn.losses.huber([3.0], [0.0]).data == 2.5  # delta (|d| - delta/2) = 1 * (3 - 0.5)
+    assert nn.losses.huber([0.5], [0.0]).data == 0.125  # d^2 / 2
