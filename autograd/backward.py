@@ -23,28 +23,14 @@ thread at a time (the counts live on the nodes).
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import deque
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from . import modes, rules
 from .engine import Value, _check_number, _const, _leaf
 from .rules import BINARY, NARY, UNARY
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a pass (nodes hold no cycles), then restore it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _seed(seed: Any, create_graph: bool) -> Any:
@@ -70,7 +56,7 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
         for node, gradient in grads.items():
             node.grad += gradient
         return
-    with _collector_paused():
+    with modes.collector_paused():
         _backward_fast(output, seed)
 
 
@@ -274,6 +260,6 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     if create_graph:
         grads = _gradients_as_values(output, 1.0)
     else:
-        with _collector_paused():
+        with modes.collector_paused():
             grads = _float_gradients(output, 1.0, modes.anomaly_sites())
     return [grads.get(item, 0.0) for item in inputs]

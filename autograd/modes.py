@@ -153,3 +153,18 @@ def describe(op: str, operands: tuple, k: Any) -> str:
     if op == "**":
         return f"{values[0]} ** {k!r}"
     return f"{op}({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (graphs hold no cycles), then restore the user's setting.
+
+    Backward pauses it for its pass, and nn.fit for the whole of training.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

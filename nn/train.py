@@ -12,15 +12,14 @@ One step of gradient descent is four lines, the whole recipe of training:
 
 from __future__ import annotations
 
-import gc
 import math
 import numbers
 import random
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from autograd import Value, no_grad
+from autograd.modes import collector_paused
 
 from . import losses
 from .optim import SGD
@@ -166,18 +165,6 @@ def _check_settings(epochs: Any, tol: Any) -> None:
 # --- the loop ---
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while training (graphs hold no cycles); restore it after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _single(out: Any) -> Any:
     """The model's output for the loss: the Value itself for one output, else the list."""
     if isinstance(out, Value):
@@ -250,7 +237,7 @@ def fit(
         raise TypeError(f"fit: desc (the progress bar's name) must be a str, got {type(desc).__name__}")
     bar = _progress_bar(epochs, progress, desc)
     try:
-        with _collector_paused():
+        with collector_paused():
             for epoch in range(1, epochs + 1):
                 _epoch(model, X, y, loss_function, loss_name, optimiser, batch_size, shuffle, rng, epoch, history)
                 if bar is not None:
