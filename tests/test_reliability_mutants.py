@@ -673,3 +673,35 @@ def test_binary_cross_entropy_refuses_with_the_exact_message_and_the_saturation_
 def test_huber_default_delta_is_one():
     assert nn.losses.huber([3.0], [0.0]).data == 2.5  # delta (|d| - delta/2) = 1 * (3 - 0.5)
     assert nn.losses.huber([0.5], [0.0]).data == 0.125  # d^2 / 2
+
+
+# --- the optimiser ---
+
+
+def test_sgd_defaults_and_refusals_with_exact_messages():
+    p = Value(1.0)
+    opt = nn.optim.SGD([p])
+    assert (opt.lr, opt.momentum) == (0.01, 0.0)
+    p.grad = 1.0
+    opt.step()
+    assert p.data == 0.99
+    for bad, name in ((3, "int"), (None, "NoneType"), (Value(1.0), "Value")):
+        with pytest.raises(TypeError) as info:
+            nn.optim.SGD(bad)
+        assert str(info.value) == f"SGD takes a list of Values (model.parameters()), got {name}"
+    with pytest.raises(ValueError) as info:
+        nn.optim.SGD([])
+    assert str(info.value) == "SGD got an empty list of parameters: nothing to train"
+
+
+def test_sgd_steps_with_gradients_left_as_values_by_create_graph():
+    w = Value(2.0)
+    opt = nn.optim.SGD([w], lr=0.1, momentum=0.5)
+    for _ in range(2):
+        opt.zero_grad()
+        (w * w).backward(create_graph=True)
+        assert isinstance(w.grad, Value)
+        opt.step()
+        assert type(w.data) is float and all(type(d) is float for d in opt.deltas)
+    # step 1: delta = -0.1 * 4 = -0.4 -> 1.6; step 2: delta = 0.5 * -0.4 - 0.1 * 3.2 = -0.52 -> 1.08
+    assert w.data == pytest.approx(1.08, abs=1e-15)
