@@ -10,9 +10,10 @@ mutated, which tests run). The run happens in a copy of the committed tree
 and measures exactly what is committed. It runs under ``nice -n 19`` with ONE worker:
 the machine is shared. Expect about an hour on this machine.
 
-The score printed is killed / total, where "killed" counts mutants a test failed on
-(mutmut's "killed") and mutants that timed out or were caught by a segfault; mutants that
-no selected test reaches count as survivors. Per file and for the rule table
+The score printed is detected / total, where "detected" counts mutants a test failed on
+(mutmut's "killed") and mutants whose tests ran past mutmut's CPU limit (its "timeout":
+typically hypothesis shrinking a failure under mutmut's trampolines), shown apart; mutants
+that no selected test reaches count as survivors. Per file and for the rule table
 (autograd/rules.py) separately, then every survivor by name: ``mutmut show NAME``
 in the scratch directory prints its diff.
 """
@@ -35,8 +36,8 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 
 # mutmut's exit codes of a mutant's test run -> what it means
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
-          35: "suspicious", 36: "timeout", 24: "timeout", 152: "timeout", 37: "type check", -24: "timeout",
-          -11: "segfault", None: "not checked"}
+          35: "suspicious", 36: "timeout", 37: "type check", -24: "timeout", 24: "timeout", 152: "timeout",
+          255: "timeout", -11: "segfault", -9: "segfault", 2: "interrupted", None: "not checked"}  # as mutmut.stats
 FIRST = ["autograd.rules*", "nn.losses*", "nn.optim*", "autograd.backward*", "autograd.engine*"]
 DETECTED = {"killed", "timeout", "segfault", "type check"}
 
@@ -79,7 +80,7 @@ def report(statuses: dict[str, str]) -> None:
     for name, status in statuses.items():
         by_file[module_of(name)][status] += 1
     total = collections.Counter()
-    print(f"{'file':28} {'killed':>7} {'total':>6} {'score':>7}  other")
+    print(f"{'file':28} {'detected':>8} {'total':>6} {'score':>7}  killed/timeout; not detected")
     for file in sorted(by_file):
         counts = by_file[file]
         total.update(counts)
@@ -95,7 +96,8 @@ def line(label: str, counts: collections.Counter) -> None:
     killed = sum(counts[s] for s in DETECTED)
     total = sum(counts.values())
     other = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k not in DETECTED)
-    print(f"{label:28} {killed:7} {total:6} {100 * killed / max(total, 1):6.1f}%  {other}")
+    split = f"{counts['killed']}/{counts['timeout']}"
+    print(f"{label:28} {killed:8} {total:6} {100 * killed / max(total, 1):6.1f}%  {split}; {other}")
 
 
 def main() -> int:
