@@ -705,3 +705,71 @@ def test_sgd_steps_with_gradients_left_as_values_by_create_graph():
         assert type(w.data) is float and all(type(d) is float for d in opt.deltas)
     # step 1: delta = -0.1 * 4 = -0.4 -> 1.6; step 2: delta = 0.5 * -0.4 - 0.1 * 3.2 = -0.52 -> 1.08
     assert w.data == pytest.approx(1.08, abs=1e-15)
+
+
+# --- backward: seeds, defaults, messages, the gradient graph, an interrupted pass ---
+
+
+def test_a_value_seed_is_a_number_without_create_graph_and_part_of_the_graph_with_it():
+    x, seed = Value(3.0), Value(2.0)
+    (x * x).backward(seed)
+    assert x.grad == 12.0 and type(x.grad) is float
+    x2, seed2 = Value(3.0), Value(2.0)
+    (x2 * x2).backward(seed2, create_graph=True)
+    assert x2.grad.data == 12.0
+    assert grad(x2.grad, [seed2]) == [6.0]  # d(2 x seed)/d seed
+
+
+def test_backward_module_function_defaults_and_messages():
+    from autograd.backward import backward
+
+    x = Value(3.0)
+    backward(x * 2.0)
+    assert x.grad == 2.0 and type(x.grad) is float  # seed 1.0, no graph
+    with pytest.raises(TypeError) as info:
+        backward(3)
+    assert str(info.value) == "backward takes a Value, got int"
+    with pytest.raises(TypeError) as info:
+        (x * 2).backward("1")
+    assert str(info.value) == "backward's grad (the seed) takes an int or a float, got str: '1'"
+
+
+def test_create_graph_passes_a_gradient_on_unchanged_through_a_local_derivative_of_one():
+    from autograd import topological_order
+
+    x = Value(3.0)
+    y = x + 3.0
+    y.backward(create_graph=True)
+    assert x.grad is y.grad and len(topological_order(x.grad)) == 1  # no "1.0 * g" node
+
+
+def test_create_graph_multiplies_by_a_float_local_derivative_other_than_one():
+    x = Value(-1.0)
+    x.leaky_relu(2.0).backward(create_graph=True)  # local derivative: the slope 2.0, a float
+    assert x.grad.data == 2.0
+    w, v = [Value(0.5), Value(-1.5)], [Value(2.0), Value(4.0)]
+    first = grad(dot(w, v, Value(1.0)) * dot(w, v), w, create_graph=True)  # d/dw_i (d^2 + d) = (2 d + 1) x_i
+    d = 0.5 * 2.0 - 1.5 * 4.0
+    assert [g.data for g in first] == [(2 * d + 1) * 2.0, (2 * d + 1) * 4.0]
+    assert grad(first[0], w) == [2 * 2.0 * 2.0, 2 * 4.0 * 2.0]  # d/dw_j of (2 d + 1) x_1 = 2 x_j x_1
+
+
+def test_an_interrupted_pass_leaves_no_stale_counts():
+    from autograd import topological_order
+
+    class Interrupting:  # an operand whose parents cannot be read: the pass stops midway
+        _a = _b = None
+        _n, _g = 0, 0.0
+
+        @property
+        def parents(self):
+            raise RuntimeError("interrupted")
+
+    x = Value(3.0)
+    y = Value(1.0) * (x * x)
+    y._a = Interrupting()  # taken before x * x, while x still waits for its two uses
+    with pytest.raises(RuntimeError, match="interrupted"):
+        topological_order(y)
+    z = x * 5.0
+    z.backward()
+    assert x.grad == 5.0
