@@ -2,7 +2,8 @@
 
     python tools/mutation.py                 # copy HEAD to a scratch dir, run mutmut there, print the score
     python tools/mutation.py --report-only   # print the score of the last run
-    python tools/mutation.py --rerun NAME..  # run only these mutants again (after adding tests)
+    python tools/mutation.py --rerun NAME..  # run only these mutants again, with HEAD's tests
+    python tools/mutation.py --rerun-survivors  # every mutant not detected yet, with HEAD's tests
 
 mutmut's settings are the ``[tool.mutmut]`` section of pyproject.toml (which files are
 mutated, which tests run). The run happens in a copy of the committed tree
@@ -46,6 +47,17 @@ def snapshot(target: Path) -> None:
     """The committed tree (HEAD) unpacked into target, replacing an older copy's sources."""
     target.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True).stdout
+    with tempfile.TemporaryFile() as file:
+        file.write(archive)
+        file.seek(0)
+        with tarfile.open(fileobj=file) as tar:
+            tar.extractall(target, filter="data")
+
+
+def refresh_tests(target: Path) -> None:
+    """HEAD's tests/ over the scratch copy's, the sources left as mutated (verdicts stay valid)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "tests"], check=True,
+                             capture_output=True).stdout
     with tempfile.TemporaryFile() as file:
         file.write(archive)
         file.seek(0)
@@ -104,12 +116,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--rerun", nargs="+", metavar="NAME", default=[])
+    parser.add_argument("--rerun-survivors", action="store_true")
     args = parser.parse_args()
+    if args.rerun_survivors:
+        args.rerun = sorted(name for name, status in results().items() if status not in DETECTED)
     if not args.report_only:
-        snapshot(SCRATCH)  # mutmut keeps its earlier verdicts in SCRATCH/mutants
         if args.rerun:
+            refresh_tests(SCRATCH)
             run_mutmut(args.rerun)
-        else:  # the derivative table, losses, optimiser and traversal first, then everything else
+        else:
+            snapshot(SCRATCH)  # the rule table, losses, optimiser and traversal first, then everything else
             for first in FIRST:
                 run_mutmut([first])
             run_mutmut([])
