@@ -291,17 +291,22 @@ def fields(node):
     return (node.data, node.op, parents, node.locals, node.arg, node.grad, node.label)
 
 
+OPS = [lambda x, w: x.leaky_relu(0.2), lambda x, w: x**3, lambda x, w: x * w, lambda x, w: 2.0 - x,
+       lambda x, w: w / x, lambda x, w: dot([x, w], [w, x], x), lambda x, w: total([x, w, x]),
+       lambda x, w: x.tanh(), lambda x, w: x**w, lambda x, w: 2.0**x]
+
+
 def one_of_each(x, w):  # x and w carry labels: compared by identity
-    return [x.leaky_relu(0.2), x**3, x * w, 2.0 - x, w / x, dot([x, w], [w, x], x), total([x, w, x]), x.tanh()]
+    return [op(x, w) for op in OPS]
 
 
 def test_the_first_op_of_a_program_makes_the_same_node_as_every_later_op(fresh_modes):
     x, w = Value(1.5, label="x"), Value(-0.5, label="w")
     made = []
-    for i in range(8):
+    for op in OPS:
         modes._eased = None  # every op below is "the first": it goes through the easing path
         modes._update_active()
-        made.append(one_of_each(x, w)[i])
+        made.append(op(x, w))
     assert not modes.active
     assert [fields(m) for m in made] == [fields(m) for m in one_of_each(x, w)]
 
@@ -773,3 +778,46 @@ def test_an_interrupted_pass_leaves_no_stale_counts():
     z = x * 5.0
     z.backward()
     assert x.grad == 5.0
+
+
+
+# --- the operator methods, made again at test time (mutmut cannot switch code run at import) ---
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+@pytest.mark.parametrize("reflected", [False, True])
+def test_binary_operator_methods_make_the_same_nodes_as_the_operators(op, reflected):
+    from autograd.engine import _OPERATOR_NAMES, _binary_operator
+
+    method = _binary_operator(op, reflected) if reflected else _binary_operator(op)
+    name = _OPERATOR_NAMES[op]
+    assert method.__name__ == f"__{'r' if reflected else ''}{name}__"
+    assert method.__doc__ == ("other {} self" if reflected else "self {} other").format(op)
+    x, w = Value(1.5, label="x"), Value(0.5, label="w")
+    expected = getattr(Value, method.__name__)
+    others = (w, 2.0) if reflected or op != "**" else (w,)  # x ** 2.0 keeps 2.0 on a unary node instead
+    for other in others:
+        made, wanted = method(x, other), expected(x, other)
+        assert fields(made) == fields(wanted) and made.grad == 0.0 and made.label == ""
+        assert made._n == 0 and made.parents[1 if reflected else 0] is x
+    assert method(x, "a") is NotImplemented
+    with detect_anomaly():
+        assert fields(method(x, w)) == fields(expected(x, w))
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda: total([Value(math.inf), Value(-math.inf)]), "forward of sum gave nan: sum(inf, -inf)"),
+    (lambda: Value(math.inf).exp(), "forward of exp gave inf: exp(inf)"),
+    (lambda: Value(math.inf) ** 2, "forward of ** gave inf: inf ** 2.0"),
+])
+def test_forward_anomaly_messages_of_unary_n_ary_and_power_nodes(make, text):
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError) as info:
+            make()
+    assert re.fullmatch(f"detect_anomaly: {re.escape(text)}, created at .+:\\d+", str(info.value))
+
+
+def test_leaky_relu_slope_message():
+    with pytest.raises(TypeError) as info:
+        Value(1.0).leaky_relu("a")
+    assert str(info.value) == "leaky_relu slope takes an int or a float, got str: 'a'"
