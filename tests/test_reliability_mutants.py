@@ -821,3 +821,44 @@ def test_leaky_relu_slope_message():
     with pytest.raises(TypeError) as info:
         Value(1.0).leaky_relu("a")
     assert str(info.value) == "leaky_relu slope takes an int or a float, got str: 'a'"
+
+
+# --- more exact messages, constants' labels, predict's outputs ---
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: Value("a"), TypeError, "Value takes an int or a float, got str: 'a'"),
+    (lambda: Value(1.0, label=3), TypeError, "Value label must be a str, got int"),
+    (lambda: total([Value(1.0), "a"]), TypeError, "total takes Values or numbers, got str: 'a'"),
+    (lambda: total([]), ValueError, "total of an empty sequence: give at least one value"),
+    (lambda: dot([Value(1.0)], ["b"]), TypeError, "dot takes Values or numbers, got str: 'b'"),
+    (lambda: numeric_gradient(lambda a: a, ["a"]), TypeError, "numeric_gradient input takes an int or a float, got str: 'a'"),
+    (lambda: nn.train.accuracy(nn.MLP(1, [1], seed=0), [[1.0]], [1, 0], "hinge"), ValueError,
+     "accuracy: X has 1 samples but y has 2; they must have the same length"),
+])
+def test_engine_and_training_refusals_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_leaves_constants_and_no_grad_results_have_an_empty_label_and_op():
+    from autograd import no_grad
+
+    x = Value(2.0)
+    assert (x.op, x.label) == ("", "")
+    constant = (x * 3).parents[1]
+    assert (constant.op, constant.label, constant.data) == ("", "", 3.0)
+    with no_grad():
+        y = x * 3
+    assert (y.op, y.label, y.parents) == ("", "", ())
+
+
+def test_predict_reads_values_numbers_and_sequences_as_rows_of_floats():
+    from nn.train import predict
+
+    neuron = nn.Neuron(1, activation="linear", seed=0)
+    neuron.w[0].data, neuron.b.data = 2.0, 1.0
+    assert predict(neuron, [[1.0], [2.0]]) == [[3.0], [5.0]]
+    assert predict(lambda x: 0.5, [[1.0]]) == [[0.5]]
+    assert predict(lambda x: (1, Value(2.0)), [[1.0]]) == [[1.0, 2.0]]
