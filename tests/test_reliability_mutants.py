@@ -862,3 +862,65 @@ def test_predict_reads_values_numbers_and_sequences_as_rows_of_floats():
     assert predict(neuron, [[1.0], [2.0]]) == [[3.0], [5.0]]
     assert predict(lambda x: 0.5, [[1.0]]) == [[0.5]]
     assert predict(lambda x: (1, Value(2.0)), [[1.0]]) == [[1.0, 2.0]]
+
+
+# --- moons, initialisers, accuracy's thresholds ---
+
+
+def reference_moons(n=100, noise=0.1, seed=0):
+    rng = random.Random(seed)
+    half = n // 2
+
+    def spaced(count):
+        return [0.0] if count == 1 else [math.pi * i / (count - 1) for i in range(count)]
+
+    points = [(math.cos(t), math.sin(t)) for t in spaced(half)]
+    points += [(1.0 - math.cos(t), 0.5 - math.sin(t)) for t in spaced(n - half)]
+    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in points]
+    order = list(range(n))
+    rng.shuffle(order)
+    labels = [0] * half + [1] * (n - half)
+    return [X[i] for i in order], [labels[i] for i in order]
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(n=7, noise=0.0), dict(n=2, noise=0.0), dict(n=9, noise=0.3, seed=4)])
+def test_moons_follow_the_documented_formula_and_defaults(kwargs):
+    assert_same_data(nn.data.moons(**kwargs), reference_moons(**kwargs))
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.data.moons(n=1), ValueError, "moons: n must be at least 2, got 1"),
+    (lambda: nn.data.moons(noise=-1.0), ValueError, "moons: noise must be >= 0.0, got -1.0"),
+    (lambda: nn.data.moons(noise=math.nan), ValueError, "moons: noise must be a finite number, got nan"),
+    (lambda: nn.init.normal(2, 2, mean=math.nan), ValueError, "init: mean must be finite, got nan"),
+    (lambda: nn.init.normal(2, 2, std=math.inf), ValueError, "init: std must be finite, got inf"),
+    (lambda: nn.init.normal(2, 2, std=-1.0), ValueError, "init.normal needs std >= 0, got -1.0"),
+    (lambda: nn.init.uniform(2, 2, a=math.nan), ValueError, "init: a must be finite, got nan"),
+    (lambda: nn.init.uniform(2, 2, b="x"), TypeError, "init: b must be a number, got str: 'x'"),
+    (lambda: nn.init.uniform(2, 2, a=1.0, b=1.0), ValueError, "init.uniform needs a < b, got a=1.0, b=1.0"),
+])
+def test_data_and_init_refusals_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_normal_with_std_zero_is_the_mean_everywhere():
+    assert nn.init.normal(2, 3, mean=0.5, std=0.0) == [[0.5] * 3] * 2
+
+
+def test_orthogonal_rows_point_in_every_direction_alike():
+    # Rows drawn from N(0, 1) vectors then normalised: every entry has mean 0 over many draws.
+    rng = random.Random(0)
+    entries = [w for _ in range(400) for w in nn.init.orthogonal(1, 8, rng=rng)[0]]
+    assert abs(sum(entries) / len(entries)) < 0.03
+
+
+def test_accuracy_reads_probabilities_at_one_half_and_scores_at_zero():
+    from nn.train import accuracy
+
+    model = lambda x: [Value(x[0])]  # noqa: E731
+    X, y = [[0.3], [0.7], [-0.2]], [0, 1, 0]
+    assert accuracy(model, X, y, "binary_cross_entropy") == 1.0  # 0.3 < 0.5: class 0
+    assert accuracy(model, X, y, "binary_cross_entropy_with_logits") == 2 / 3  # 0.3 >= 0: class 1
+    assert accuracy(model, X, [-1, 1, -1], "hinge") == 2 / 3
