@@ -924,3 +924,32 @@ def test_accuracy_reads_probabilities_at_one_half_and_scores_at_zero():
     assert accuracy(model, X, y, "binary_cross_entropy") == 1.0  # 0.3 < 0.5: class 0
     assert accuracy(model, X, y, "binary_cross_entropy_with_logits") == 2 / 3  # 0.3 >= 0: class 1
     assert accuracy(model, X, [-1, 1, -1], "hinge") == 2 / 3
+
+
+def test_an_interrupted_pass_through_an_n_ary_node_leaves_no_stale_counts():
+    from autograd import topological_order
+
+    class Interrupting:
+        _a = _b = None
+        _n, _g = 0, 0.0
+
+        @property
+        def parents(self):
+            raise RuntimeError("interrupted")
+
+    x = Value(3.0)
+    y = total([Value(1.0), x * x])
+    y._a = (Interrupting(), y._a[1])
+    with pytest.raises(RuntimeError, match="interrupted"):
+        topological_order(y)
+    (x * 5.0).backward()
+    assert x.grad == 5.0
+
+
+def test_backward_under_detect_anomaly_adds_to_the_gradients():
+    x = Value(3.0)
+    with detect_anomaly():
+        y = x * x
+        y.backward()
+        y.backward()
+    assert x.grad == 12.0 and y.grad == 2.0
