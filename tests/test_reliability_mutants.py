@@ -953,3 +953,35 @@ def test_backward_under_detect_anomaly_adds_to_the_gradients():
         y.backward()
         y.backward()
     assert x.grad == 12.0 and y.grad == 2.0
+
+
+def reference_line(n=50, slope=2.0, intercept=1.0, noise=0.1, seed=0):
+    rng = random.Random(seed)
+    xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
+    return [[x] for x in xs], [slope * x + intercept + noise * rng.gauss(0.0, 1.0) for x in xs]
+
+
+@pytest.mark.parametrize("kwargs", [{}, dict(n=3, slope=-1.0, intercept=0.5, noise=0.3, seed=2)])
+def test_line_follows_the_documented_formula_and_defaults(kwargs):
+    X, y = nn.data.line(**kwargs)
+    ref_X, ref_y = reference_line(**kwargs)
+    assert X == ref_X and y == pytest.approx(ref_y, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.data.line(n=0), ValueError, "line: n must be at least 1, got 0"),
+    (lambda: nn.data.line(slope=math.nan), ValueError, "line: slope must be a finite number, got nan"),
+    (lambda: nn.data.line(intercept="a"), ValueError, "line: intercept must be a finite number, got 'a'"),
+    (lambda: nn.data.line(noise=-1.0), ValueError, "line: noise must be >= 0.0, got -1.0"),
+    (lambda: nn.data.line(noise=math.inf), ValueError, "line: noise must be a finite number, got inf"),
+    (lambda: nn.init.constant(1, 1, value=math.inf), ValueError, "init: value must be finite, got inf"),
+    (lambda: nn.init.orthogonal(2, 2, gain=math.nan), ValueError, "init: gain must be finite, got nan"),
+])
+def test_line_and_init_refusals_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_constant_default_is_zero():
+    assert nn.init.constant(2, 2) == [[0.0, 0.0], [0.0, 0.0]]
