@@ -83,6 +83,12 @@ EQUIVALENT = {
     r"nn\.init\.x__orthonormal_vectors__mutmut_(14|16|41|42)$": "only the threshold for redrawing a nearly "
         "dependent vector, or a third Gram-Schmidt pass: rows stay orthonormal, the numbers move by rounding only",
     r"nn\.data\.x__linspace__mutmut_6$": "stop + start instead of stop - start: every call has start = 0.0",
+    r"nn\.init\.x_orthogonal__mutmut_31$": "rows < cols: a square matrix is built from orthonormal columns "
+        "instead of rows, and is orthogonal either way",
+    r"nn\.init\.x_zeros__mutmut_(3|7|8)$": "constant() does not use rng, and its default value is 0.0 anyway",
+    r"nn\.io\.x__build__mutmut_(19|43|58)$": "the model is built with another initialiser, then every weight "
+        "and bias is overwritten from the file",
+    r"nn\.io\.x__build__mutmut_(71|74|75|78|81|82)$": STRICT_ZIP,
 }
 
 
