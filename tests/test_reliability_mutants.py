@@ -985,3 +985,115 @@ def test_line_and_init_refusals_with_exact_messages(call, error, message):
 
 def test_constant_default_is_zero():
     assert nn.init.constant(2, 2) == [[0.0, 0.0], [0.0, 0.0]]
+
+
+# --- training: messages, defaults, the epoch's loss and accuracy, models without sizes ---
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    (dict(X="ab"), TypeError, "fit: X must be a list (one entry per sample), got str"),
+    (dict(X=[[1.0]], y=[1.0, 2.0]), ValueError, "fit: X has 1 samples but y has 2; they must have the same length"),
+    (dict(batch_size="2"), TypeError, "batch_size must be an int or None, got str: '2'"),
+    (dict(X=[[1.0], 3.0], y=[1.0, 1.0]), TypeError, "fit: X[1] must be a list of inputs, got float: 3.0"),
+    (dict(model=None), TypeError, "fit: model must be an nn Module (Neuron, Layer, MLP), got NoneType"),
+    (dict(model=lambda x: x), TypeError, "fit: model must be an nn Module (Neuron, Layer, MLP), got function"),
+    (dict(tol=True), ValueError, "fit: tol must be None or a number >= 0, got True"),
+    (dict(loss="bogus"), ValueError, "unknown loss 'bogus': use a callable (outputs, targets) -> Value or one of "
+     "'mse', 'mae', 'huber', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'cross_entropy', 'hinge'"),
+])
+def test_fit_refusals_with_exact_messages(kwargs, error, message):
+    arguments = dict(model=nn.MLP(1, [1], seed=0), X=[[0.5], [1.0]], y=[1.0, 0.0], epochs=1, progress=False) | kwargs
+    with pytest.raises(error) as info:
+        nn.fit(**arguments)
+    assert str(info.value) == message
+
+
+def test_batches_refusals_with_exact_messages():
+    with pytest.raises(ValueError) as info:
+        nn.batches([[1.0]], [1.0, 2.0], 1)
+    assert str(info.value) == "batches: X has 1 samples but y has 2; they must have the same length"
+    with pytest.raises(TypeError) as info:
+        nn.batches([[1.0]], [1.0], 1, rng=3)
+    assert str(info.value) == "batches: rng must be a random.Random or None, got int"
+
+
+def test_fit_defaults_tol_zero_and_the_progress_bar(capsys):
+    model = nn.Neuron(1, activation="linear", seed=0)
+    model.w[0].data, model.b.data = 0.0, 0.0
+    history = nn.fit(model, [[1.0]], [1.0], tol=0.0)  # loss "mse", lr 0.1, 100 epochs, a progress bar "fit"
+    assert len(history.loss) == 100 and history.stopped_early is False
+    assert history.loss[0] == 1.0 and model.w[0].data == pytest.approx(0.5, abs=1e-9)  # (1 - 0.2)^k -> w + b = 1
+    err = capsys.readouterr().err
+    assert "fit: 100%" in err and "epoch" in err
+    assert nn.train.History(False).stopped_early is False
+
+
+def test_an_epoch_records_the_mean_loss_and_accuracy_over_all_batches():
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=1)
+    X, y = [[0.5, -1.0], [1.0, 2.0], [-1.5, 0.5], [0.2, 0.3], [2.0, -2.0]], [1, 0, 1, 0, 1]
+    outputs = [model(x)[0] for x in X]
+    expected_loss = nn.losses.binary_cross_entropy_with_logits(outputs, y).data
+    expected_accuracy = sum((o.data >= 0) == (t == 1) for o, t in zip(outputs, y)) / len(X)
+    history = nn.fit(model, X, y, loss="binary_cross_entropy_with_logits", lr=1e-300, batch_size=2, epochs=1,
+                     shuffle=False, progress=False)
+    assert history.loss[0] == pytest.approx(expected_loss, rel=1e-12)
+    assert history.accuracy == [expected_accuracy] and 0 < expected_accuracy < 1
+
+
+def test_fit_asks_models_without_sizes_for_their_outputs():
+    class TwoScores(nn.Module):
+        def __init__(self):
+            self.w = Value(0.5)
+
+        def parameters(self):
+            return [self.w]
+
+        def __call__(self, x):
+            return [self.w * x[0], -self.w * x[0]]
+
+    history = nn.fit(TwoScores(), [[1.0], [2.0]], [0, 1], loss="cross_entropy", epochs=1, progress=False)
+    assert len(history.loss) == 1
+    with pytest.raises(ValueError, match="out of range for 2 classes"):
+        nn.fit(TwoScores(), [[1.0]], [2], loss="cross_entropy", epochs=1, progress=False)
+    layer = nn.Layer(1, 3, activation="linear", seed=0)
+    with pytest.raises(ValueError, match="out of range for 3 classes"):
+        nn.fit(layer, [[1.0]], [3], loss="cross_entropy", epochs=1, progress=False)
+    neuron = nn.Neuron(1, activation="sigmoid", seed=0)
+    assert len(nn.fit(neuron, [[1.0]], [1.0], loss="binary_cross_entropy", epochs=2, progress=False).loss) == 2
+
+
+def test_accuracy_counts_a_score_on_the_threshold_and_a_target_of_one_half_as_positive():
+    from nn.train import accuracy
+
+    model = lambda x: [Value(x[0])]  # noqa: E731
+    assert accuracy(model, [[0.5]], [1], "binary_cross_entropy") == 1.0
+    assert accuracy(model, [[0.0]], [1], "binary_cross_entropy_with_logits") == 1.0
+    assert accuracy(model, [[0.7]], [0.5], "binary_cross_entropy") == 1.0
+
+
+def test_history_repr():
+    history = nn.train.History(True)
+    history.loss, history.accuracy, history.stopped_early = [1.0, 0.5, 0.25], [0.1, 0.5, 0.75], True
+    assert repr(history) == "History(3 epochs, loss 1 -> 0.25, accuracy 0.750, stopped early)"
+    assert repr(nn.train.History(False)) == "History(0 epochs)"
+
+
+@pytest.mark.xfail(strict=True, reason="bug: nn.fit with loss='binary_cross_entropy' on a model of several sigmoid "
+                   "outputs (multi-label) always refuses: its target check feeds neutral outputs of 0.0, which "
+                   "binary_cross_entropy rejects ('probs must lie in (0, 1)'), though the loss itself accepts the batch")
+def test_fit_trains_a_multi_label_model_with_binary_cross_entropy():
+    model = nn.MLP(1, [2], output_activation="sigmoid", seed=0)
+    history = nn.fit(model, [[1.0], [0.5]], [[1.0, 0.0], [0.0, 1.0]], loss="binary_cross_entropy", epochs=2,
+                     progress=False)
+    assert len(history.loss) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="bug: nn.fit with loss='binary_cross_entropy_with_logits' or 'hinge' on a "
+                   "model of several outputs raises AttributeError ('list' object has no attribute 'data') in the "
+                   "accuracy count (_correct), AFTER the first optimiser step: the parameters are half-trained")
+@pytest.mark.parametrize(("loss", "y"), [("binary_cross_entropy_with_logits", [[1.0, 0.0], [0.0, 1.0]]),
+                                         ("hinge", [[1.0, -1.0], [-1.0, 1.0]])])
+def test_fit_trains_a_multi_output_model_with_a_binary_loss(loss, y):
+    model = nn.MLP(1, [2], seed=0)
+    history = nn.fit(model, [[1.0], [0.5]], y, loss=loss, epochs=2, progress=False)
+    assert len(history.loss) == 2
