@@ -150,8 +150,8 @@ def _check_inputs(model: Any, X: list[Any]) -> None:
 
 
 def _check_targets(loss_function: Callable[..., Value], y: list[Any], outputs: int) -> None:
-    """Run the named loss once on neutral outputs (0.5 or zero logits): it checks every target."""
-    neutral = 0.5 if outputs == 1 else [0.0] * outputs
+    """Run the named loss once on neutral outputs (0.5 each): it checks every target."""
+    neutral = 0.5 if outputs == 1 else [0.5] * outputs  # a probability, a logit, a score alike
     loss_function([neutral] * len(y), y)
 
 
@@ -179,14 +179,21 @@ def _predicted_class(scores: Any) -> int:
     return max(range(len(scores)), key=lambda j: scores[j].data)
 
 
-def _correct(name: str | None, outputs: list[Any], targets: list[Any]) -> int:
-    """How many predictions of a classification loss are right."""
+def _correct(name: str | None, outputs: list[Any], targets: list[Any]) -> float:
+    """How many predictions of a classification loss are right (a sample of several binary
+    outputs, multi-label, counts the fraction of its labels that are right, as Keras)."""
     pairs = zip(outputs, targets, strict=True)
     if name == "cross_entropy":
         return sum(_predicted_class(scores) == float(t) for scores, t in pairs)
-    # one output: a probability (threshold 0.5) or a logit/score (threshold 0); target 1 (or +1) is positive
+    # a probability (threshold 0.5) or a logit/score (threshold 0); target 1 (or +1) is positive
     threshold = 0.5 if name == "binary_cross_entropy" else 0.0
-    return sum((out.data >= threshold) == (float(t) >= 0.5) for out, t in pairs)
+
+    def right(out: Any, target: Any) -> bool:
+        return (out.data >= threshold) == (float(target) >= 0.5)
+
+    return sum(
+        sum(map(right, out, t)) / len(out) if isinstance(out, list) else right(out, t) for out, t in pairs
+    )
 
 
 def _progress_bar(epochs: int, progress: bool, desc: str) -> Any:
@@ -265,12 +272,12 @@ def _epoch(
             raise TypeError(f"fit: the loss must return a Value, got {type(batch_loss).__name__}")
         if not math.isfinite(batch_loss.data):
             raise TrainingDiverged(epoch, batch_loss.data, optimiser.lr, history)
+        if history.accuracy is not None:  # measured before the step changes the model
+            correct += _correct(loss_name, outputs, y_batch)
         optimiser.zero_grad()
         batch_loss.backward()
         optimiser.step()
         loss_sum += batch_loss.data * len(X_batch)
-        if history.accuracy is not None:
-            correct += _correct(loss_name, outputs, y_batch)
     history.loss.append(loss_sum / len(X))
     if history.accuracy is not None:
         history.accuracy.append(correct / len(X))
