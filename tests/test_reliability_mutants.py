@@ -1094,3 +1094,29 @@ def test_fit_trains_a_multi_output_model_with_a_binary_loss(loss, y):
     # multi-label accuracy: the fraction of labels right, per sample
     assert all(0.0 <= a <= 1.0 for a in history.accuracy)
     assert nn.accuracy(model, [[1.0], [0.5]], y, loss) in (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+# --- models' and initialisers' messages, seeds, sizes ---
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.init.normal(2, 2, std="x"), TypeError, "init: std must be a number, got str: 'x'"),
+    (lambda: nn.init.normal(2, 2, std=True), TypeError, "init: std must be a number, got bool: True"),
+    (lambda: nn.init.normal(2, 2, rng=3), TypeError, "init: rng must be a random.Random, got int"),
+    (lambda: nn.MLP(2, [1], seed=0)([True, 1.0]), TypeError, "MLP: inputs must be numbers or Values, got bool: True"),
+    (lambda: nn.MLP(2, [1], seed=0)([1.0, "a"]), TypeError, "MLP: inputs must be numbers or Values, got str: 'a'"),
+    (lambda: nn.Layer(2, 1, seed=0)([1.0]), ValueError, "Layer expected 2 inputs, got 1"),
+    (lambda: nn.MLP(2, [1], seed=0).layer_outputs([1.0]), ValueError, "MLP expected 2 inputs, got 1"),
+    (lambda: nn.Neuron("2"), TypeError, "nin must be an int, got str: '2'"),
+])
+def test_model_and_init_refusals_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_a_neurons_seed_fixes_its_weights_and_a_layers_neurons_know_their_size():
+    weights = lambda seed: [w.data for w in nn.Neuron(4, seed=seed).w]  # noqa: E731
+    assert weights(5) == weights(5) != weights(6)
+    layer = nn.Layer(3, 2, seed=0)
+    assert [n.nin for n in layer.neurons] == [3, 3] and repr(layer.neurons[0]) == "Neuron(3 inputs, relu)"
