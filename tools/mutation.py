@@ -109,15 +109,22 @@ def snapshot(target: Path) -> None:
             tar.extractall(target, filter="data")
 
 
+OWN_TESTS = ["tests/test_reliability_graphs.py", "tests/test_reliability_mlp.py", "tests/test_reliability_hostile.py",
+             "tests/test_reliability_numerics.py", "tests/test_reliability_mutants.py", "tests/test_torch_oracle.py"]
+# tests of behaviour the lead changed after the mutated snapshot was taken: skipped in a rerun over it
+AFTER_SNAPSHOT = ["test_fit_trains_a_multi_label_model_with_binary_cross_entropy",
+                  "test_fit_trains_a_multi_output_model_with_a_binary_loss"]
+
+
 def refresh_tests(target: Path) -> None:
-    """HEAD's tests/ over the scratch copy's, the sources left as mutated (verdicts stay valid)."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "tests"], check=True,
-                             capture_output=True).stdout
-    with tempfile.TemporaryFile() as file:
-        file.write(archive)
-        file.seek(0)
-        with tarfile.open(fileobj=file) as tar:
-            tar.extractall(target, filter="data")
+    """HEAD's reliability tests over the scratch copy's, the mutated sources left as they were
+    (so earlier verdicts stay valid); tests of behaviour changed since are skipped there."""
+    for name in OWN_TESTS:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{name}"], check=True, capture_output=True,
+                              text=True).stdout
+        for test in AFTER_SNAPSHOT:
+            text = text.replace(f"\ndef {test}(", f"\n@pytest.mark.skip(reason='changed after the snapshot')\ndef {test}(")
+        (target / name).write_text(text)
 
 
 def run_mutmut(names: list[str]) -> int:
