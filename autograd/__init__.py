@@ -10,7 +10,7 @@
 
 from .backward import grad, topological_order
 from .draw import draw
-from .engine import Value, dot, total
+from .engine import Value, dot, dots, total
 from .gradcheck import GradcheckError, gradcheck, numeric_gradient
 from .modes import detect_anomaly, no_grad, restore_collector
 from .steps import Step, backward_steps
@@ -26,6 +26,7 @@ __all__ = [
     "GradcheckError",
     "numeric_gradient",
     "dot",
+    "dots",
     "total",
     "backward_steps",
     "Step",

@@ -349,10 +349,14 @@ Value.__rpow__ = _binary_operator("**", reflected=True)  # 2 ** x
 _power_of_values = _binary_operator("**")  # x ** y, both Values (called by Value.__pow__)
 
 
-def _nary(op: str, operands: tuple[Value, ...], k: Any) -> Value:
-    """out = op(u_1, ..., u_n); the rule table gives the forward and one derivative per operand."""
+def _nary(op: str, operands: tuple[Value, ...], k: Any, datas: tuple[float, ...] | None = None) -> Value:
+    """out = op(u_1, ..., u_n); the rule table gives the forward and one derivative per operand.
+
+    datas: the operands' forward values, when the caller already has them.
+    """
     rule = NARY[op]
-    datas = tuple(map(_data, operands))
+    if datas is None:
+        datas = tuple(map(_data, operands))
     data = rule.forward(datas, k)
     locals_ = rule.local(datas, data, k)
     if modes.active:
@@ -399,6 +403,28 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
         raise ValueError(f"dot needs equal, non-empty lengths: {n} weights, {len(inputs)} inputs")
     operands = _as_values((*weights, *inputs) if bias is None else (*weights, *inputs, bias), "dot")
     return _nary("dot", operands, n)
+
+
+def dots(weight_rows: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Sequence[Any]) -> list[Value]:
+    """[w_j . x + b_j for each row w_j]: a layer's weighted sums, one "dot" node per row.
+
+    The same nodes as ``[dot(w_j, inputs, b_j) for ...]``, with the shared inputs checked
+    and read once for the whole layer instead of once per neuron.
+    """
+    xs = _as_values(inputs, "dots")
+    n = len(xs)
+    rows = [_as_values(row, "dots") for row in weight_rows]
+    bs = _as_values(biases, "dots")
+    if len(rows) != len(bs):
+        raise ValueError(f"dots needs one bias per row: {len(rows)} rows, {len(bs)} biases")
+    for index, row in enumerate(rows):
+        if len(row) != n or not n:
+            raise ValueError(f"dots needs rows as long as the inputs: row {index} has {len(row)}, inputs {n}")
+    x_data = tuple(map(_data, xs))
+    return [
+        _nary("dot", (*row, *xs, b), n, (*map(_data, row), *x_data, b.data))
+        for row, b in zip(rows, bs)
+    ]
 
 
 _JUST_VALUES = {Value}

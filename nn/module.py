@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, dot
+from autograd import Value, dot, dots
 
 from . import init as init_module
 from .losses import softmax
@@ -169,8 +169,12 @@ class Layer(Module):
         return self._forward(_inputs(x, self.nin, "Layer"))
 
     def _forward(self, x: tuple[Value, ...]) -> list[Value]:
-        outs = [neuron._forward(x) for neuron in self.neurons]
-        return softmax(outs) if self.activation == "softmax" else outs
+        # each neuron's w.x + b as one node, the shared inputs read once for the layer
+        sums = dots([neuron.w for neuron in self.neurons], x, [neuron.b for neuron in self.neurons])
+        if self.activation == "softmax":
+            return softmax(sums)
+        activate = ACTIVATIONS[self.activation]
+        return sums if activate is None else list(map(activate, sums))
 
     def parameters(self) -> list[Value]:
         """Neuron by neuron: its weights, then its bias."""

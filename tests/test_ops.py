@@ -260,3 +260,31 @@ def test_formulas_are_filled_in_with_the_constant_and_the_operand_index(make, sl
     from autograd.backward import formula_for
 
     assert formula_for(make(Value(1.5)), slot) == expected
+
+
+def test_dots_makes_the_same_nodes_as_one_dot_per_row():
+    from autograd import dots
+
+    xs = [Value(0.5), Value(-2.0)]
+    rows = [[Value(1.0), Value(2.0)], [Value(-1.0), Value(0.25)]]
+    biases = [Value(0.1), 3]
+    layer = dots(rows, xs, biases)
+    assert [node.data for node in layer] == [0.5 * 1.0 - 4.0 + 0.1, -0.5 - 0.5 + 3.0]
+    for node, row in zip(layer, rows):
+        assert node.op == "dot" and node.parents[:4] == (*row, *xs) and node.arg == 2
+    (layer[0] + layer[1]).backward()
+    assert [x.grad for x in xs] == [1.0 - 1.0, 2.0 + 0.25]
+    assert rows[1][1].grad == -2.0 and biases[0].grad == 1.0
+
+
+def test_dots_checks_before_it_builds():
+    from autograd import dots
+
+    xs = [Value(1.0), Value(2.0)]
+    with pytest.raises(ValueError, match="row 1 has 1"):
+        dots([[Value(1.0), Value(1.0)], [Value(1.0)]], xs, [0.0, 0.0])
+    with pytest.raises(ValueError, match="one bias per row"):
+        dots([[Value(1.0), Value(1.0)]], xs, [0.0, 0.0])
+    with pytest.raises(TypeError, match="str"):
+        dots([[Value(1.0), "w"]], xs, [0.0])
+    assert [x.grad for x in xs] == [0.0, 0.0]
