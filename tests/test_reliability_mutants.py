@@ -1120,3 +1120,9 @@ def test_a_neurons_seed_fixes_its_weights_and_a_layers_neurons_know_their_size()
     assert weights(5) == weights(5) != weights(6)
     layer = nn.Layer(3, 2, seed=0)
     assert [n.nin for n in layer.neurons] == [3, 3] and repr(layer.neurons[0]) == "Neuron(3 inputs, relu)"
+
+
+def test_sigmoid_of_a_non_negative_number_is_one_over_one_plus_exp_minus_x_to_the_bit():
+    xs = [i / 97 for i in range(500)]
+    assert [Value(x).sigmoid().data for x in xs] == [1.0 / (1.0 + math.exp(-x)) for x in xs]
+    assert [Value(-x).sigmoid().data for x in xs[1:]] == [math.exp(-x) / (1.0 + math.exp(-x)) for x in xs[1:]]

@@ -52,7 +52,13 @@ EQUIVALENT = {
         "switches mutants on at call time, after import, so never here; applied by hand each is killed (RELIABILITY.md)",
     r"autograd\.rules\.x__power_local__mutmut_(17|18|21)$": "n+1 / n-2 instead of n-1 in the odd-power test: "
         "same integrality and parity",
-    r"autograd\.rules\.x__(exponent_local__mutmut_8|sign__mutmut_3|leaky_step__mutmut_3)$": VALUE_ORDER,
+    r"autograd\.rules\.x__(exponent_local__mutmut_8|sign__mutmut_3|leaky_step__mutmut_3|step__mutmut_3)$": VALUE_ORDER,
+    r"autograd\.rules\.x__dot__mutmut_10$": "xs[n:3n] instead of xs[n:2n]: map() stops at the n weights anyway",
+    r"autograd\.rules\.x__relu__mutmut_4$": "x < 0 instead of x <= 0: relu(-0.0) becomes -0.0 (as PyTorch) instead of "
+        "0.0, the same number",
+    r"autograd\.rules\.x__safe_div__mutmut_(6|8)$": "the 0/0 -> nan branch: the table only divides 1.0 or 0.5 by 0",
+    r"autograd\.rules\.x__safe_div__mutmut_(10|19)$": "inf / +-1 or inf * +-2 instead of inf * +-1: the same signed inf",
+    r"autograd\.rules\.x__sigmoid__mutmut_1$": "x > 0 instead of x >= 0: at 0 both forms give exactly 0.5",
     r"autograd\.rules\.x__number__mutmut_3$": "str(None) for a non-number: the only non-number constant is None",
     r"autograd\.rules\.x_formula__mutmut_11$": "min(slot // k, 3): slot // k is at most 2 for dot's 2k+1 operands",
     r"nn\.losses\.x_(mae__mutmut_(15|18|19)|binary_cross_entropy_with_logits__mutmut_(23|26|27)"
