@@ -1126,3 +1126,95 @@ def test_sigmoid_of_a_non_negative_number_is_one_over_one_plus_exp_minus_x_to_th
     xs = [i / 97 for i in range(500)]
     assert [Value(x).sigmoid().data for x in xs] == [1.0 / (1.0 + math.exp(-x)) for x in xs]
     assert [Value(-x).sigmoid().data for x in xs[1:]] == [math.exp(-x) / (1.0 + math.exp(-x)) for x in xs[1:]]
+
+
+# --- the last survivors: messages, seeds, labels, tol, progress, a fresh thread's modes ---
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.MLP(1, [1], init=lambda r, c, rng: 5), ValueError, "init <lambda> must return 1 rows of 1 weights, got int"),
+    (lambda: nn.MLP(1, [2], init=lambda r, c, rng: [[1.0]]), ValueError,
+     "init <lambda> must return 2 rows of 1 weights, got list of length 1"),
+    (lambda: nn.MLP(1, [1], activation="gelu"), ValueError,
+     "unknown activation 'gelu': use one of 'relu', 'tanh', 'sigmoid', 'leaky_relu', 'linear'"),
+    (lambda: nn.MLP(1, [1], seed=1.5), TypeError, "seed must be an int (or None), got float: 1.5"),
+    (lambda: nn.MLP(2, [0]), ValueError, "each layer size in nouts must be at least 1, got 0"),
+    (lambda: nn.Layer("2", 1), TypeError, "nin must be an int, got str: '2'"),
+    (lambda: nn.fit(nn.MLP(1, [1]), [[1.0]], "ab", progress=False), TypeError,
+     "fit: y must be a list (one entry per sample), got str"),
+    (lambda: nn.fit(nn.MLP(1, [1]), [[1.0]], [1.0], desc=3, progress=False), TypeError,
+     "fit: desc (the progress bar's name) must be a str, got int"),
+    (lambda: nn.load(3), TypeError, "load takes a file path (str or os.PathLike), got int"),
+    (lambda: nn.losses.mse(None, [1.0]), TypeError, "mse: preds must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.losses.mse([1.0], None), TypeError, "mse: targets must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.losses.mse([["a"]], [[1.0]]), TypeError, "mse: preds[0] must be a number or a Value, got str: 'a'"),
+    (lambda: nn.losses.mse([[1.0]], [["b"]]), TypeError, "mse: targets[0] must be a number or a Value, got str: 'b'"),
+    (lambda: nn.losses.cross_entropy(None, [0]), TypeError,
+     "cross_entropy: logits must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.losses.cross_entropy([[1.0]], None), TypeError,
+     "cross_entropy: targets must be a list of numbers or Values, got NoneType"),
+    (lambda: nn.losses.cross_entropy([[1.0, 2.0]], [3]), ValueError,
+     "cross_entropy: targets[0] = 3 is out of range for 2 classes (0..1)"),
+])
+def test_last_refusals_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"", "the file is empty"),
+    (b'{"a": 1}\x00', "it is a binary file, not a JSON model file"),
+    (b"\xff\xfe\xfa", "it is not UTF-8 text (a binary file?), not a JSON model file"),
+])
+def test_load_problems_of_the_bytes_exactly(tmp_path, content, problem):
+    path = tmp_path / "m.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as info:
+        nn.load(path)
+    assert str(info.value) == f"cannot load model from {str(path)!r}: {problem}"
+
+
+def test_class_indexes_may_be_values_and_hinge_of_plain_scores():
+    assert nn.losses.cross_entropy([[1.0, 2.0]], [Value(1.0)]).data == pytest.approx(math.log(1 + math.exp(-1.0)))
+    assert nn.losses.hinge([0.5], [1.0]).data == 0.5
+    assert nn.losses.hinge([0.25, -4.0], [1.0, 0.0]).data == 0.375
+
+
+def test_a_layers_seed_fixes_its_weights_and_its_parameters_are_named():
+    weights = lambda: [p.data for p in nn.Layer(2, 3, seed=7).parameters()]  # noqa: E731
+    assert weights() == weights()
+    assert [p.label for p in nn.Layer(2, 1, seed=0).parameters()] == ["n1.w1", "n1.w2", "n1.b"]
+
+
+def test_tol_stops_after_the_second_epoch_on_a_small_change(capsys):
+    def run(epochs, tol):
+        model = nn.Neuron(1, activation="linear", seed=0)
+        model.w[0].data, model.b.data = 0.0, 0.0
+        return nn.fit(model, [[1.0]], [1.0], epochs=epochs, tol=tol, progress=True)
+
+    history = run(5, 1.0)  # losses 1.0 then 0.36: a change of 0.64 < 1 (their sum, 1.36, is not)
+    assert history.loss == [1.0, pytest.approx(0.36)] and history.stopped_early is True
+    assert run(2, 1.0).stopped_early is False  # stopping on the last epoch is not early
+    err = capsys.readouterr().err
+    assert re.search(r"loss=[0-9.e+-]+\]", err) and re.search(r"[0-9.]+(epoch/s|s/epoch)", err)
+
+
+def test_no_grad_on_the_programs_first_op_and_modes_of_a_fresh_thread(fresh_modes):
+    import threading
+
+    from autograd import no_grad
+
+    with no_grad():
+        y = Value(2.0) * 3  # the first op, with the collector still to be eased
+    assert y.parents == ()
+    made = []
+
+    def fresh_thread():
+        with detect_anomaly():
+            made.append(len((Value(2.0) * 3).parents))
+
+    thread = threading.Thread(target=fresh_thread)
+    thread.start()
+    thread.join(30)
+    assert made == [2]

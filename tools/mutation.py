@@ -94,7 +94,25 @@ EQUIVALENT = {
     r"nn\.init\.x_zeros__mutmut_(3|7|8)$": "constant() does not use rng, and its default value is 0.0 anyway",
     r"nn\.io\.x__build__mutmut_(19|43|58)$": "the model is built with another initialiser, then every weight "
         "and bias is overwritten from the file",
-    r"nn\.io\.x__build__mutmut_(71|74|75|78|81|82)$": STRICT_ZIP,
+    r"nn\.io\.x__build__mutmut_(71|74|75|78|81|82|85|88|89)$": STRICT_ZIP,
+    r"nn\.losses\.x_(_pair__mutmut_(22|25|26)|cross_entropy__mutmut_(44|47|48)|hinge__mutmut_(47|50|51)"
+    r"|mse__mutmut_(14|17|18)|huber__mutmut_(24|27|28))$": STRICT_ZIP,
+    r"nn\.train\.x__correct__mutmut_(4|7|8)$": STRICT_ZIP,
+    r"nn\.losses\.x_huber__mutmut_32$": "abs() of the difference kept as a Value: its <= compares .data, the same",
+    r"nn\.losses\.x_huber__mutmut_41$": "< instead of <= at |d| = delta: both pieces give delta^2/2 and slope delta there",
+    r"nn\.io\.x_save__mutmut_(8|17|20|24)$": "json.dumps writes ASCII only (so the file's encoding does not matter), "
+        "and allow_nan=None is as false as False",
+    r"nn\.io\.x__read_text__mutmut_32$": "codec names are case-insensitive: UTF-8-SIG is utf-8-sig",
+    r"nn\.module\.x__inputs__mutmut_(14|16)$": "_constant returns a Value unchanged, so every item is the same",
+    r"nn\.train\.x__output_count__mutmut_(1|5|6|9|13|14)$": "the size attribute is missed, and the fallback (one "
+        "forward pass under no_grad) counts the same outputs",
+    r"nn\.train\.x_fit__mutmut_(25|26)$": "the batch size is checked again by batches() before the first step: the "
+        "same error, nothing changed",
+    r"nn\.train\.x__check_targets__mutmut_8$": "neutral logits 1.0 instead of 0.0 for several outputs: every loss "
+        "accepts or refuses both alike",
+    r"autograd\.modes\.x_anomaly_sites__mutmut_2$": "outside detect_anomaly this thread's anomaly dict is None anyway",
+    r"autograd\.modes\.x_restore_collector__mutmut_6$": "after restore_collector easing is never wanted again, so "
+        "_eased = '' is never read as different from None",
 }
 
 
