@@ -4,6 +4,14 @@
     python tools/mutation.py --report-only   # print the score of the last run
     python tools/mutation.py --rerun NAME..  # run only these mutants again, with HEAD's tests
     python tools/mutation.py --rerun-survivors  # every mutant not detected yet, with HEAD's tests
+    python tools/mutation.py --by-hand      # each survivor without a reason: HEAD's reliability tests
+                                            # run directly with the mutant switched on (see below)
+
+mutmut 3 runs, for a mutant, only the tests its stats run saw calling the mutated function;
+tests added later are not always mapped. ``--by-hand`` therefore runs the fast reliability
+files (tests/test_reliability_{mutants,numerics,hostile}.py, test_graph.py, test_ops.py) in
+the mutants/ copy with ``MUTANT_UNDER_TEST=<name>`` (how mutmut itself switches one mutant on)
+and records a failing run as "killed (by hand)" in SCRATCH/by_hand.json.
 
 mutmut's settings are the ``[tool.mutmut]`` section of pyproject.toml (which files are
 mutated, which tests run). The run happens in a copy of the committed tree
@@ -40,7 +48,7 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
           35: "suspicious", 36: "timeout", 37: "type check", -24: "timeout", 24: "timeout", 152: "timeout",
           255: "timeout", -11: "segfault", -9: "segfault", 2: "interrupted", None: "not checked"}  # as mutmut.stats
 FIRST = ["autograd.rules*", "nn.losses*", "nn.optim*", "autograd.backward*", "autograd.engine*"]
-DETECTED = {"killed", "timeout", "segfault", "type check"}
+DETECTED = {"killed", "timeout", "segfault", "type check", "killed by hand"}
 
 
 # Survivors judged equivalent (or not switchable by mutmut), with the reason. Names are those of
@@ -158,6 +166,10 @@ def run_mutmut(names: list[str]) -> int:
     return subprocess.run(command, cwd=SCRATCH).returncode
 
 
+BY_HAND_TESTS = ["tests/test_reliability_mutants.py", "tests/test_reliability_numerics.py",
+                 "tests/test_reliability_hostile.py", "tests/test_graph.py", "tests/test_ops.py"]
+
+
 def results() -> dict[str, str]:
     """mutant name -> status, from the .meta files mutmut writes beside each mutated module."""
     statuses = {}
@@ -165,7 +177,30 @@ def results() -> dict[str, str]:
         data = json.loads(meta.read_text())
         for name, code in data.get("exit_code_by_key", {}).items():
             statuses[name] = STATUS.get(code, f"exit {code}")
+    by_hand = SCRATCH / "by_hand.json"
+    if by_hand.exists():
+        for name, killed in json.loads(by_hand.read_text()).items():
+            if killed and statuses.get(name) not in DETECTED:
+                statuses[name] = "killed by hand"
     return statuses
+
+
+def verify_by_hand(names: list[str]) -> None:
+    """Run the fast reliability tests with each mutant switched on; a failure kills it."""
+    by_hand = SCRATCH / "by_hand.json"
+    verdicts = json.loads(by_hand.read_text()) if by_hand.exists() else {}
+    command = ["nice", "-n", "19", sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x",
+               *BY_HAND_TESTS]
+    clean = subprocess.run(command, cwd=SCRATCH / "mutants", capture_output=True,
+                           env=dict(os.environ, MUTANT_UNDER_TEST="", HYPOTHESIS_PROFILE="dev"))
+    if clean.returncode:
+        sys.exit("the tests fail with no mutant switched on: " + clean.stdout.decode()[-2000:])
+    for name in names:
+        run = subprocess.run(command, cwd=SCRATCH / "mutants", capture_output=True, timeout=600,
+                             env=dict(os.environ, MUTANT_UNDER_TEST=name, HYPOTHESIS_PROFILE="dev"))
+        verdicts[name] = run.returncode != 0
+        print(f"{'killed  ' if verdicts[name] else 'survived'} {name}", flush=True)
+        by_hand.write_text(json.dumps(verdicts, indent=1, sort_keys=True))
 
 
 def module_of(name: str) -> str:
@@ -178,7 +213,7 @@ def report(statuses: dict[str, str]) -> None:
     for name, status in statuses.items():
         by_file[module_of(name)][status] += 1
     total = collections.Counter()
-    print(f"{'file':28} {'detected':>8} {'total':>6} {'score':>7}  killed/timeout; not detected")
+    print(f"{'file':28} {'detected':>8} {'total':>6} {'score':>7}  killed/timeout/by hand; not detected")
     for file in sorted(by_file):
         counts = by_file[file]
         total.update(counts)
@@ -195,7 +230,7 @@ def line(label: str, counts: collections.Counter) -> None:
     killed = sum(counts[s] for s in DETECTED)
     total = sum(counts.values())
     other = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k not in DETECTED)
-    split = f"{counts['killed']}/{counts['timeout']}"
+    split = f"{counts['killed']}/{counts['timeout']}/{counts['killed by hand']}"
     print(f"{label:28} {killed:8} {total:6} {100 * killed / max(total, 1):6.1f}%  {split}; {other}")
 
 
@@ -204,7 +239,16 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--rerun", nargs="+", metavar="NAME", default=[])
     parser.add_argument("--rerun-survivors", action="store_true")
+    parser.add_argument("--by-hand", action="store_true")
     args = parser.parse_args()
+    if args.by_hand:
+        refresh_tests(SCRATCH)
+        for name in OWN_TESTS:  # mutmut copies tests/ into mutants/ only when it runs
+            (SCRATCH / "mutants" / name).write_text((SCRATCH / name).read_text())
+        statuses = results()
+        verify_by_hand(sorted(n for n, s in statuses.items() if s not in DETECTED and not reason_for(n)))
+        report(results())
+        return 0
     if args.rerun_survivors:
         args.rerun = sorted(name for name, status in results().items() if status not in DETECTED)
     if not args.report_only:
