@@ -1218,3 +1218,17 @@ def test_no_grad_on_the_programs_first_op_and_modes_of_a_fresh_thread(fresh_mode
     thread.start()
     thread.join(30)
     assert made == [2]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: nn.init.zeros(0, 3), ValueError, "init: rows must be at least 1, got 0"),
+    (lambda: nn.init.zeros(2, 0), ValueError, "init: cols must be at least 1, got 0"),
+    (lambda: nn.init.zeros(2, "3"), TypeError, "init: cols must be an int, got str: '3'"),
+    (lambda: nn.init.zeros(2.0, 3), TypeError, "init: rows must be an int, got float: 2.0"),
+    (lambda: nn.init.get("bogus"), ValueError, "unknown init 'bogus': use a callable (rows, cols, rng) or one of "
+     "'zeros', 'constant', 'uniform', 'normal', 'xavier', 'xavier_uniform', 'he', 'he_uniform', 'lecun', 'orthogonal'"),
+])
+def test_init_shapes_and_names_refused_with_exact_messages(call, error, message):
+    with pytest.raises(error) as info:
+        call()
+    assert str(info.value) == message

@@ -83,6 +83,11 @@ EQUIVALENT = {
     r"autograd\.engine\.x__const__mutmut_1$": "the float fast path skipped: float(x) of a float is x",
     r"autograd\.engine\.x__as_values__mutmut_8$": "< instead of <=: all-Value input takes the slow path, same result",
     r"autograd\.engine\.x__operand__mutmut_1$": "_operand is only called for operands that are not Values",
+    r"autograd\.engine\.x__binary_operator__mutmut_3$": "every operand goes through _operand, which returns a Value "
+        "unchanged",
+    r"autograd\.modes\.x_user_site__mutmut_(5|7)$": "under mutmut a trampoline frame (outside the packages) sits "
+        "between the caller and user_site, which hides these; applied by hand to the plain sources each fails "
+        "test_anomaly_sites_point_outside_the_packages",
     r"autograd\.engine\.xǁValueǁ__deepcopy____mutmut_(16|17)$": "grad copied in the first pass too: the last "
         "pass sets every twin's grad anyway",
     r"autograd\.engine\.xǁValueǁ__deepcopy____mutmut_54$": "deepcopy of a float gradient is the same float",
