@@ -1232,3 +1232,12 @@ def test_init_shapes_and_names_refused_with_exact_messages(call, error, message)
     with pytest.raises(error) as info:
         call()
     assert str(info.value) == message
+
+
+def test_an_initialiser_without_a_name_is_named_by_its_repr():
+    import functools
+
+    bad = functools.partial(lambda rows, cols, rng: 5)
+    with pytest.raises(ValueError) as info:
+        nn.MLP(1, [1], init=bad)
+    assert str(info.value) == f"init {bad!r} must return 1 rows of 1 weights, got int"
