@@ -121,6 +121,7 @@ EQUIVALENT = {
         "forward pass under no_grad) counts the same outputs",
     r"nn\.train\.x_fit__mutmut_(25|26)$": "the batch size is checked again by batches() before the first step: the "
         "same error, nothing changed",
+    r"nn\.train\.x__as_float__mutmut_1$": "float() of a Value is its .data (Value.__float__)",
     r"nn\.train\.x__check_targets__mutmut_8$": "neutral logits 1.0 instead of 0.0 for several outputs: every loss "
         "accepts or refuses both alike",
     r"autograd\.modes\.x_anomaly_sites__mutmut_2$": "outside detect_anomaly this thread's anomaly dict is None anyway",
