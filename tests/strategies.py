@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 from hypothesis import strategies as st
 
 # Moderate magnitudes keep central differences accurate to ~1e-6.
@@ -23,4 +25,13 @@ UNARY_DOMAINS = {
     "leaky_relu": away_from_zero,
     "sin": reals,
     "cos": reals,
+}
+
+# The binary operators by the rule table's names, for applying one to Values, floats or tensors.
+BINARY_OPERATORS = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
 }

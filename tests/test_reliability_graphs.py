@@ -24,6 +24,7 @@ import math
 import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
+from strategies import BINARY_OPERATORS
 
 from autograd import Value, dot, grad, total
 from autograd.rules import BINARY, UNARY
@@ -54,27 +55,15 @@ programs = st.tuples(
 )
 
 
-def _binary(op: str, a, b):
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
-    return a**b
-
-
 def ours(op: str, args: list, k):
     """Apply one instruction to Values."""
     if op == "pow_k":
         return args[0] ** k
     if op in BINARY:
-        return _binary(op, *args)
+        return BINARY_OPERATORS[op](*args)
     if op.endswith("_num"):
         number, left = k
-        return _binary(op[:-4], number, args[0]) if left else _binary(op[:-4], args[0], number)
+        return BINARY_OPERATORS[op[:-4]](number, args[0]) if left else BINARY_OPERATORS[op[:-4]](args[0], number)
     if op == "sum":
         return total(args)
     if op == "dot":
@@ -94,11 +83,11 @@ def theirs(op: str, args: list, k):
     if op == "pow_k":
         return args[0] ** k
     if op in BINARY:
-        return _binary(op, *args)
+        return BINARY_OPERATORS[op](*args)
     if op.endswith("_num"):
         number, left = k
         number = torch.tensor(number, dtype=torch.float64)
-        return _binary(op[:-4], number, args[0]) if left else _binary(op[:-4], args[0], number)
+        return BINARY_OPERATORS[op[:-4]](number, args[0]) if left else BINARY_OPERATORS[op[:-4]](args[0], number)
     if op == "sum":
         return torch.stack(args).sum()
     if op == "dot":

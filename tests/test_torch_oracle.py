@@ -12,6 +12,7 @@ import math
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from strategies import BINARY_OPERATORS
 
 from autograd import Value, dot, grad, total
 from autograd.rules import BINARY, UNARY
@@ -25,7 +26,7 @@ POWERS = [2, 3, -1, 0.5, 1.5]
 
 def run_ours(op: str, args: list, k) -> Value:
     if op in BINARY:
-        return _binary(op, *args)
+        return BINARY_OPERATORS[op](*args)
     if op == "pow":
         return args[0] ** k
     if op == "sum":
@@ -40,21 +41,9 @@ def run_ours(op: str, args: list, k) -> Value:
     return getattr(args[0], op)()
 
 
-def _binary(op: str, a, b):
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
-    return a**b
-
-
 def run_torch(op: str, args: list, k):
     if op in BINARY:
-        return _binary(op, *args)
+        return BINARY_OPERATORS[op](*args)
     if op == "pow":
         return args[0] ** k
     if op == "sum":
