@@ -1,6 +1,6 @@
-"""python -m autograd explain ...: see autograd.cli."""
+"""python -m autograd explain ...: see autograd.presentation.cli."""
 
-from .cli import main
+from .presentation.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

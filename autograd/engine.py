@@ -1,52 +1,72 @@
 """The ``Value`` node: one scalar of the computation graph.
 
 A ``Value`` holds its forward value (``data``), the gradient that backward adds up
-(``grad``), and, for a node made by an operation, the operation's name (``op``),
-its operands and the local derivatives d(node)/d(operand), computed as floats by
-the rule table (``autograd.rules``) when the node is made.
+(``grad``), and, for a node made by an operation, the operation's name (``op``), its
+operands and the local derivatives d(node)/d(operand), computed as floats by the rule
+table (``autograd.rules``) when the node is made.
+
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x          # calls Value.__mul__: one node, two edges to x
+    >>> y.op, y.parents == (x, x), y.locals
+    ('*', True, (3.0, 3.0))
 
 Layout, chosen for speed and memory (the engine builds graphs of 10^6 nodes):
-``__slots__`` and no closure per node, so a node holds no reference cycle and is
-freed as soon as it is unreachable. Operands live in two slots:
+``__slots__`` and no closure per node, so a node holds no reference cycle and is freed
+by reference counting as soon as it is unreachable. The operands live in two slots:
 
-    leaf      _a = None
-    unary     _a = operand,            _b = None,    _da = local
-    binary    _a, _b = operands,                     _da, _db = locals
-    n-ary     _a = tuple of operands,  _b = None,    _da = tuple of locals
+    leaf      _first = None
+    unary     _first = operand,               _second = None,   _d_first = d out/d operand
+    binary    _first, _second = operands,     _d_first, _d_second = their local derivatives
+    n-ary     _first = tuple of operands,     _second = None,   _d_first = tuple of locals
 
-``parents`` builds the tuple of operands from them, in operand order. Backward
-keeps two more slots per node during a pass: ``_g``, the gradient summed so far,
-and ``_n``, how many consumers have still to pass theirs (0 outside a pass).
+``_constant`` is the op's constant (the 3 of x ** 3) or None. ``parents`` and ``locals``
+build the tuples from these slots, in operand order. Two more slots belong to backward's
+fast path (``autograd.backward``): ``_grad_sum``, the gradient summed so far in a pass,
+and ``_waiting``, how many consumers have still to pass theirs (0 outside a pass).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import modes
+from . import checks, collector, modes, text
 from .rules import BINARY, NARY, UNARY
 
 _new = object.__new__
 _data = operator.attrgetter("data")
 
 
-def _check_number(data: Any, what: str = "Value") -> float:
-    """Return data as float, or raise TypeError naming its type (bool is not a number here)."""
-    if type(data) is float:
-        return data
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        raise TypeError(f"{what} takes an int or a float, got {type(data).__name__}: {data!r}")
-    return float(data)
+# --- the numbers in a node ---
 
 
-def _const(number: Any) -> Value | None:
-    """A constant leaf for a plain number operand; None when it is not a number."""
+def _real_data(node: Value) -> float:
+    """node.data as a float, when it is not one already: an int, a NumPy number, a Fraction.
+
+    TypeError naming the node when the user set .data to something that is not a number.
+    """
+    data = node.data
+    if checks.is_real(data):
+        return float(data)
+    raise TypeError(
+        f"the Value {node_name(node)} holds .data = {data!r:.60}, a {type(data).__name__}; "
+        ".data must be a real number (int, float, NumPy number, Fraction)"
+    )
+
+
+def node_name(node: Value) -> str:
+    """How a message names a node: its label, or the op that made it, or "(a leaf)"."""
+    if node.label:
+        return repr(node.label)
+    return f"made by {node.op!r}" if node.op else "(an unlabelled leaf)"
+
+
+def _constant_leaf(number: Any) -> Value | None:
+    """A constant leaf for a plain number operand (2 in 2 * x); None when it is not a number."""
     if type(number) is not float:
-        if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        if not checks.is_real(number):
             return None
         number = float(number)
     return _leaf(number)
@@ -56,7 +76,10 @@ def _data_of(other: Any) -> float:
     """The forward value of a Value or a number (for comparisons)."""
     if isinstance(other, Value):
         return other.data
-    return _check_number(other, "comparison with a Value")
+    return checks.real(other, "a comparison with a Value")
+
+
+# --- making nodes: a leaf, or the result of an op ---
 
 
 def _leaf(data: float, label: str = "") -> Value:
@@ -66,110 +89,297 @@ def _leaf(data: float, label: str = "") -> Value:
     node.grad = 0.0
     node.label = label
     node.op = ""
-    node._a = None
-    node._n = 0
+    node._first = None
+    node._constant = None
+    node._waiting = 0
     return node
 
 
-def _node(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Value:
-    """A node made by op, with its operands and local derivatives (see the module docstring)."""
+def _node(data: float, op: str, first: Any, second: Any, d_first: Any, d_second: Any, constant: Any) -> Value:
+    """The one place an op's result is made: its value, op, operands and local derivatives.
+
+    When some thread has a mode open (``no_grad``, ``detect_anomaly``), this thread's modes apply.
+    """
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
     node.op = op
-    node._a = a
-    node._b = b
-    node._da = da
-    node._db = db
-    node._k = k
-    node._n = 0
+    node._first = first
+    node._second = second
+    node._d_first = d_first
+    node._d_second = d_second
+    node._constant = constant
+    node._waiting = 0
+    if modes.blocks_open:  # one check of one global on the fast path
+        return _apply_modes(node)
     return node
 
 
-def _record(data: float, op: str, a: Any, b: Any, da: Any, db: Any, k: Any) -> Value:
-    """Make a node (arguments as ``_node``) when ``modes.active``: this thread's modes apply.
-
-    The first op of the program eases the garbage collector (see ``autograd.modes``). Under
-    no_grad the result is a constant leaf; under detect_anomaly a nan/inf forward value
-    raises, and the node's creation site is kept for backward's messages.
-    """
-    if modes._easing_wanted and modes._eased is None:
-        modes.ease_collector()
-    if not modes._threads_with_modes:
-        return _node(data, op, a, b, da, db, k)
-    settings = modes._local
-    sites = settings.anomaly
-    if sites is not None:
+def _apply_modes(node: Value) -> Value:
+    """This thread's modes: detect_anomaly checks the value and remembers where the node was made;
+    under no_grad the result is a constant (a leaf)."""
+    mode = modes.this_thread()
+    if mode.anomaly_depth:
         site = modes.user_site()
-        if not math.isfinite(data):
-            operands = a if type(a) is tuple else ((a,) if b is None else (a, b))
+        if not math.isfinite(node.data):
             raise FloatingPointError(
-                f"detect_anomaly: forward of {op} gave {data!r}: {modes.describe(op, operands, k)}, "
+                f"detect_anomaly: forward of {node.op} gave {node.data!r}: {describe(node)}, "
                 f"created at {site}"
             )
-    if settings.no_grad:
-        return _leaf(data)
-    node = _node(data, op, a, b, da, db, k)
-    if sites is not None:
-        sites[node] = site
+        if not mode.no_grad_depth:
+            mode.sites[node] = site
+    if mode.no_grad_depth:
+        return _leaf(node.data)
     return node
+
+
+def describe(node: Value) -> str:
+    """'tanh(2.0)' or '3.0 * inf': the op with its operands' values, for messages."""
+    rule = rule_of(node)
+    values = [repr(parent.data) for parent in node.parents]
+    if rule.infix:
+        return f"{values[0]} {rule.infix} {values[1]}"
+    if node.op == "**":
+        return f"{values[0]} ** {node.constant!r}"
+    return f"{node.op}({', '.join(values[:8])}{', ...' if len(values) > 8 else ''})"
+
+
+def rule_of(node: Value) -> Any:
+    """The row of the rule table that made node (None for a leaf)."""
+    first = node._first
+    if first is None:
+        return None
+    if type(first) is tuple:
+        return NARY[node.op]
+    return UNARY[node.op] if node._second is None else BINARY[node.op]
+
+
+def _unary(op: str, operand: Value, constant: Any = None) -> Value:
+    """out = op(u): the rule table gives the forward value and d out/du."""
+    rule = UNARY[op]
+    u = operand.data
+    if type(u) is not float:
+        u = _real_data(operand)
+    data = rule.forward(u) if constant is None else rule.forward(u, constant)
+    return _node(data, op, operand, None, rule.local(u, data, constant), None, constant)
+
+
+def _binary_operator(op: str, reflected: bool = False) -> Any:
+    """The method for ``self op other`` (reflected: ``other op self``), other a Value or a number.
+
+    The row's two functions are looked up once, here, not at every call: this is the hottest
+    code of the engine (a 2-16-16-1 MLP step on micrograd's graph makes 65,000 such nodes).
+    """
+    rule = BINARY[op]
+    forward, local = rule.forward, rule.local
+
+    def method(self: Value, other: Any) -> Value:
+        if type(other) is not Value:
+            if type(other) is not float:
+                if not checks.is_real(other):
+                    return NotImplemented  # Python then raises its own TypeError
+                other = float(other)
+            other = _leaf(other)  # a number operand becomes a constant leaf
+        if reflected:
+            self, other = other, self
+        a = self.data
+        if type(a) is not float:
+            a = _real_data(self)
+        b = other.data
+        if type(b) is not float:
+            b = _real_data(other)
+        data = forward(a, b)
+        d_a, d_b = local(a, b, data)
+        return _node(data, op, self, other, d_a, d_b, None)
+
+    method.__name__ = f"{op} operator"
+    method.__doc__ = f"{'other' if reflected else 'self'} {op} {'self' if reflected else 'other'}"
+    return method
 
 
 class Value:
-    """One scalar node of the graph: ``data`` forward, ``grad`` = d(output)/d(this node)."""
+    """One scalar node of the graph: ``data`` forward, ``grad`` = d(output)/d(this node).
 
-    __slots__ = ("data", "grad", "label", "op", "_a", "_b", "_da", "_db", "_k", "_g", "_n")
+    Make leaves with ``Value(2.0, label="x")``; every operation on Values makes a new node
+    that remembers its operands (``parents``) and local derivatives (``locals``):
 
-    def __init__(self, data: float, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
-        self.data = _check_number(data)
+        >>> x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+        >>> y = (x * w).tanh()
+        >>> y.backward()              # the chain rule, from y back to x and w
+        >>> round(x.grad, 4)          # dy/dx = (1 - tanh(xw)^2) * w
+        -0.7864
+
+    Operators: ``+ - * / **`` with a Value or a number on either side, unary ``-``, ``abs()``;
+    methods ``exp log sqrt tanh sigmoid relu leaky_relu sin cos abs``. ``==`` is identity
+    (Values hash by identity, as graph traversal needs); ``< <= > >=`` compare ``.data``.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "_first", "_second", "_d_first", "_d_second", "_constant",
+                 "_grad_sum", "_waiting")  # fmt: skip
+    __array_ufunc__ = None  # NumPy defers to us: np.float64(2) * x calls x.__rmul__, as for a float
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        if type(data) is not float:
+            if not checks.is_real(data):
+                kind = type(data).__name__
+                raise TypeError(f"Value takes a real number (int, float), got {kind}: {data!r:.60}")
+            data = float(data)
+        if collector.not_started:  # the program's first Value: see autograd.collector
+            collector.start_easing()
+        self.data = data
         self.grad = 0.0
-        self.label = label
+        self.label = checks.text(label, "Value's label")
         self.op = ""
-        self._a = None
-        self._n = 0
+        self._first = None
+        self._constant = None
+        self._waiting = 0
+
+    # --- operators: a Value or a plain number on either side ---
+
+    __add__ = _binary_operator("+")
+    __radd__ = _binary_operator("+", reflected=True)  # 2 + x calls x.__radd__(2)
+    __sub__ = _binary_operator("-")
+    __rsub__ = _binary_operator("-", reflected=True)
+    __mul__ = _binary_operator("*")
+    __rmul__ = _binary_operator("*", reflected=True)
+    __truediv__ = _binary_operator("/")
+    __rtruediv__ = _binary_operator("/", reflected=True)
+    __rpow__ = _binary_operator("**", reflected=True)  # 2 ** x
+    _power_of_value = _binary_operator("**")  # x ** y, both Values (see __pow__)
+
+    def __pow__(self, other: Any) -> Value:
+        """x ** n keeps a number exponent n on the node (one operand); x ** y is a binary op."""
+        if isinstance(other, Value):
+            return self._power_of_value(other)
+        if not checks.is_real(other):
+            return NotImplemented
+        return _unary("**", self, float(other))
+
+    def __neg__(self) -> Value:
+        """-x."""
+        return _unary("neg", self)
+
+    def __pos__(self) -> Value:
+        """+x is x itself."""
+        return self
+
+    def __abs__(self) -> Value:
+        """abs(x) = |x|."""
+        return _unary("abs", self)
+
+    # --- functions ---
+
+    def abs(self) -> Value:
+        """|x|, as abs(x)."""
+        return _unary("abs", self)
+
+    def exp(self) -> Value:
+        """e^x; OverflowError past x ~ 709.78."""
+        return _unary("exp", self)
+
+    def log(self) -> Value:
+        """The natural log ln x, for x > 0."""
+        return _unary("log", self)
+
+    def sqrt(self) -> Value:
+        """The square root, for x >= 0."""
+        return _unary("sqrt", self)
+
+    def tanh(self) -> Value:
+        """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
+        return _unary("tanh", self)
+
+    def sigmoid(self) -> Value:
+        """sigmoid(x) = 1 / (1 + e^-x), finite for any x."""
+        return _unary("sigmoid", self)
+
+    def relu(self) -> Value:
+        """relu(x) = max(0, x)."""
+        return _unary("relu", self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """leaky_relu(x) = x if x > 0 else slope * x."""
+        return _unary("leaky_relu", self, checks.real(slope, "leaky_relu's slope"))
+
+    def sin(self) -> Value:
+        """sin(x), for finite x."""
+        return _unary("sin", self)
+
+    def cos(self) -> Value:
+        """cos(x), for finite x."""
+        return _unary("cos", self)
+
+    # --- backward ---
+
+    def backward(self, grad: Any = 1.0, create_graph: bool = False) -> None:
+        """Add d(self)/d(node) * grad to the .grad of every node reachable from self.
+
+        Calling it twice adds twice. With create_graph=True the gradients are Values of the
+        same graph, which can be differentiated again. See ``autograd.backward``.
+        """
+        from .backward import backward
+
+        backward(self, grad, create_graph)
 
     # --- the graph ---
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands in order: (x, x) for x*x, () for a leaf."""
-        a = self._a
-        if a is None:
+        first = self._first
+        if first is None:
             return ()
-        if type(a) is tuple:
-            return a
-        b = self._b
-        return (a,) if b is None else (a, b)
+        if type(first) is tuple:
+            return first
+        second = self._second
+        return (first,) if second is None else (first, second)
 
     @property
     def locals(self) -> tuple[Any, ...]:
-        """The local derivatives d(self)/d(parent), one per parent, as computed in forward."""
-        a = self._a
-        if a is None:
+        """The local derivatives d(self)/d(parent), one per parent, computed in forward."""
+        first = self._first
+        if first is None:
             return ()
-        if type(a) is tuple:
-            return self._da
-        return (self._da,) if self._b is None else (self._da, self._db)
+        if type(first) is tuple:
+            return self._d_first
+        return (self._d_first,) if self._second is None else (self._d_first, self._d_second)
 
     @property
-    def arg(self) -> Any:
-        """The op's constant: the exponent of x**3, leaky_relu's slope, dot's n; else None."""
-        return getattr(self, "_k", None)
+    def constant(self) -> Any:
+        """The op's constant: the exponent of x**3, leaky_relu's slope, a dot's n; else None."""
+        return self._constant
 
     @property
     def is_leaf(self) -> bool:
         """True for a Value made by the user or a constant, False for an op's result."""
-        return self._a is None
+        return self._first is None
+
+    # micrograd's names, so its lecture's trace/draw_dot helpers run on chainrule's Values
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for the operands (here a tuple, in order; micrograd: a set)."""
+        return self.parents
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op``."""
+        return self.op
+
+    def item(self) -> float:
+        """The forward value as a Python float (PyTorch's name)."""
+        return float(self.data)
+
+    # --- Python's protocols ---
 
     def __repr__(self) -> str:
+        """Value('x', data=2.0, grad=-1.5): numbers rounded to 6 significant digits, as in pictures
+        and tables (the full value stays in .data and .grad)."""
         label = f"{self.label!r}, " if self.label else ""
-        return f"Value({label}data={self.data!r}, grad={self.grad!r})"
+        return f"Value({label}data={text.shown(self.data)}, grad={text.shown(self.grad)})"
 
     def __float__(self) -> float:
-        return self.data
+        return float(self.data)
 
     def __bool__(self) -> bool:
         """As a 0-d PyTorch tensor: False for 0.0, True otherwise."""
@@ -188,6 +398,14 @@ class Value:
     def __ge__(self, other: Any) -> bool:
         return self.data >= _data_of(other)
 
+    def __copy__(self) -> Value:
+        """A new node with the same value, gradient, label and operands (the graph is shared)."""
+        twin = _new(Value)
+        for slot, value in _slots_of(self).items():
+            setattr(twin, slot, value)
+        twin._waiting = 0
+        return twin
+
     def __deepcopy__(self, memo: dict) -> Value:
         """Copy the whole graph below this node, iteratively (works for 10^6-deep chains).
 
@@ -205,163 +423,118 @@ class Value:
         twin_of = lambda node: memo[id(node)]  # noqa: E731
         for node in nodes:
             twin = twin_of(node)
-            for slot in Value.__slots__:
-                if slot != "grad" and hasattr(node, slot):
-                    value = getattr(node, slot)
-                    if slot in ("_a", "_b") and value is not None:
-                        value = tuple(map(twin_of, value)) if type(value) is tuple else twin_of(value)
-                    setattr(twin, slot, value)
+            for slot, value in _slots_of(node).items():
+                if slot in ("_first", "_second") and value is not None:
+                    value = tuple(map(twin_of, value)) if type(value) is tuple else twin_of(value)
+                setattr(twin, slot, value)
+            twin._waiting = 0
         for node in nodes:
             twin_of(node).grad = deepcopy(node.grad, memo) if isinstance(node.grad, Value) else node.grad
         return memo[id(self)]
 
-    # --- operators: a Value or a plain number on either side ---
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        """Pickle without recursion, however deep the graph (see ``_Pickling``)."""
+        return _pickling.reduce(self)
 
-    # a + b, a - b, a * b, a / b and their reflected forms (2 * x calls x.__rmul__(2)) are
-    # all the same recipe, made once per op by _binary_operator below the class.
-
-    def __pow__(self, other: Any) -> Value:
-        """x ** n stores a number exponent n on the node; x ** y is a binary op."""
-        if isinstance(other, Value):
-            return _power_of_values(self, other)
-        if isinstance(other, bool) or not isinstance(other, numbers.Real):
-            return NotImplemented
-        return _unary("**", self, float(other))
-
-    def __neg__(self) -> Value:
-        return _unary("neg", self)
-
-    def __pos__(self) -> Value:
-        return self
-
-    def __abs__(self) -> Value:
-        return _unary("abs", self)
-
-    # --- functions ---
-
-    def exp(self) -> Value:
-        """exp(x); OverflowError past x ~ 709.78."""
-        return _unary("exp", self)
-
-    def log(self) -> Value:
-        """Natural log, for x > 0."""
-        return _unary("log", self)
-
-    def sqrt(self) -> Value:
-        """Square root, for x >= 0."""
-        return _unary("sqrt", self)
-
-    def tanh(self) -> Value:
-        """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
-        return _unary("tanh", self)
-
-    def sigmoid(self) -> Value:
-        """sigmoid(x) = 1 / (1 + e^-x), finite for any x."""
-        return _unary("sigmoid", self)
-
-    def relu(self) -> Value:
-        """relu(x) = max(0, x)."""
-        return _unary("relu", self)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """leaky_relu(x) = x if x > 0 else slope * x."""
-        return _unary("leaky_relu", self, _check_number(slope, "leaky_relu slope"))
-
-    def sin(self) -> Value:
-        """sin(x), for finite x."""
-        return _unary("sin", self)
-
-    def cos(self) -> Value:
-        """cos(x), for finite x."""
-        return _unary("cos", self)
-
-    def backward(self, grad: Any = 1.0, create_graph: bool = False) -> None:
-        """Add d(self)/d(node) to the .grad of every node reachable from self."""
-        from .backward import backward
-
-        backward(self, grad, create_graph)
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickling: the slots pickle saved (backward's scratch slots start afresh)."""
+        for slot, value in state.items():
+            setattr(self, slot, value)
+        self._waiting = 0
 
 
-# --- making nodes: forward and local derivatives from the rule table ---
+_STATE = ("data", "grad", "label", "op", "_first", "_second", "_d_first", "_d_second", "_constant")
 
 
-def _unary(op: str, x: Value, k: Any = None) -> Value:
-    """out = op(x); the rule table gives the forward and d out/d x."""
-    rule = UNARY[op]
-    data = rule.forward(x.data) if k is None else rule.forward(x.data, k)
-    local = rule.local(x.data, data, k)
-    if modes.active:
-        return _record(data, op, x, None, local, None, k)
-    return _node(data, op, x, None, local, None, k)
+def _slots_of(node: Value) -> dict[str, Any]:
+    """The node's set slots but backward's scratch ones (a leaf leaves its operand slots unset)."""
+    return {slot: getattr(node, slot) for slot in _STATE if hasattr(node, slot)}
 
 
-def _operand(other: Any) -> Value | None:
-    """The other operand as a Value: itself, a constant leaf for a number, None otherwise."""
-    return other if isinstance(other, Value) else _const(other)
+class _Pickling:
+    """Pickling a graph 10^6 deep, iteratively.
 
-
-def _binary_operator(op: str, reflected: bool = False) -> Any:
-    """The method for ``self op other`` (reflected: ``other op self``), other a Value or number.
-
-    The node is built inline (not by ``_node``), with the row's two functions bound once:
-    this is the hottest code of the engine (a 2-16-16-1 MLP step makes 65,000 such nodes),
-    and one Python call per operation instead of two measured 25% faster there.
+    pickle recurses into each object it saves, so a node that refers to its operands would
+    recurse once per level of the graph. Instead a node that pickle meets first (the root)
+    hands pickle the list of every node below it, operands before the nodes that use them,
+    then itself: when pickle saves a node from that list, its operands are already saved
+    and pickle writes a reference, not a recursion. The nodes of the list are marked (by
+    id, in this thread) to be saved on their own; the list ends with a marker that unmarks
+    them. Nodes shared by two pickled Values stay shared, as pickle keeps identity.
     """
-    forward, local = BINARY[op].forward, BINARY[op].local
 
-    def method(self: Value, other: Any) -> Value:
-        if type(other) is not Value:
-            other = _operand(other)
-            if other is None:
-                return NotImplemented
-        if reflected:
-            a, b = other, self
-        else:
-            a, b = self, other
-        x = a.data
-        y = b.data
-        data = forward(x, y)
-        da, db = local(x, y, data)
-        if modes.active:
-            return _record(data, op, a, b, da, db, None)
-        node = _new(Value)
-        node.data = data
-        node.grad = 0.0
-        node.label = ""
-        node.op = op
-        node._a = a
-        node._b = b
-        node._da = da
-        node._db = db
-        node._n = 0
-        return node
+    def __init__(self) -> None:
+        import threading
 
-    method.__name__ = f"__{'r' if reflected else ''}{_OPERATOR_NAMES[op]}__"
-    method.__doc__ = f"{'other' if reflected else 'self'} {op} {'self' if reflected else 'other'}"
-    return method
+        self._local = threading.local()
+
+    def marked(self) -> set[int]:
+        if not hasattr(self._local, "ids"):
+            self._local.ids = set()
+        return self._local.ids
+
+    def reduce(self, node: Value) -> tuple:
+        marked = self.marked()
+        if node._first is None or id(node) in marked:
+            marked.discard(id(node))
+            return (_blank, (), _slots_of(node))
+        from .backward import topological_order
+
+        below = topological_order(node)[:-1]
+        ids = [id(item) for item in below if item._first is not None]
+        marked.update(ids)
+        return (_rebuild, (below, _Unmark(ids), _slots_of(node)))
 
 
-_OPERATOR_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "**": "pow"}
-for _op in ("+", "-", "*", "/"):
-    setattr(Value, f"__{_OPERATOR_NAMES[_op]}__", _binary_operator(_op))
-    setattr(Value, f"__r{_OPERATOR_NAMES[_op]}__", _binary_operator(_op, reflected=True))
-Value.__rpow__ = _binary_operator("**", reflected=True)  # 2 ** x
-_power_of_values = _binary_operator("**")  # x ** y, both Values (called by Value.__pow__)
+class _Unmark:
+    """The end of a pickled node list: forget its marks (pickling it does; it unpickles to None)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __reduce__(self) -> tuple:
+        _pickling.marked().difference_update(self.ids)
+        return (_nothing, ())
 
 
-def _nary(op: str, operands: tuple[Value, ...], k: Any, datas: tuple[float, ...] | None = None) -> Value:
-    """out = op(u_1, ..., u_n); the rule table gives the forward and one derivative per operand.
+_pickling = _Pickling()
+
+
+def _nothing() -> None:
+    return None
+
+
+def _blank() -> Value:
+    """An empty node for pickle to fill with __setstate__."""
+    return _new(Value)
+
+
+def _rebuild(below: list[Value], end: Any, state: dict[str, Any]) -> Value:
+    """Unpickle a root: the nodes below it are already rebuilt (they came first)."""
+    node = _new(Value)
+    node.__setstate__(state)
+    return node
+
+
+# --- n-ary nodes: one node for a whole sum or dot product ---
+
+
+def _nary(op: str, operands: tuple[Value, ...], constant: Any, datas: tuple[Any, ...] | None = None) -> Value:
+    """out = op(u_1, ..., u_n): the rule table gives the forward value and one derivative per operand.
 
     datas: the operands' forward values, when the caller already has them.
     """
     rule = NARY[op]
     if datas is None:
         datas = tuple(map(_data, operands))
-    data = rule.forward(datas, k)
-    locals_ = rule.local(datas, data, k)
-    if modes.active:
-        return _record(data, op, operands, None, locals_, None, k)
-    return _node(data, op, operands, None, locals_, None, k)
+    try:
+        data = rule.forward(datas, constant)
+    except TypeError:  # some .data is not a number: _real_data says which
+        data = None
+    if type(data) is not float:  # some .data is an int, a NumPy number, a Fraction...
+        datas = tuple(map(_real_data, operands))
+        data = rule.forward(datas, constant)
+    return _node(data, op, operands, None, rule.local(datas, data, constant), None, constant)
 
 
 def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
@@ -369,20 +542,16 @@ def _as_values(items: Iterable[Any], what: str) -> tuple[Value, ...]:
     values = tuple(items)
     if set(map(type, values)) <= _JUST_VALUES:  # the common case, checked at C speed
         return values
-    return _convert_items(values, what)
+    converted = []
+    for item in values:
+        value = item if isinstance(item, Value) else _constant_leaf(item)
+        if value is None:
+            raise TypeError(f"{what} takes Values or numbers, got {type(item).__name__}: {item!r:.60}")
+        converted.append(value)
+    return tuple(converted)
 
 
-def _convert_items(items: Iterable[Any], what: str) -> tuple[Value, ...]:
-    values = []
-    for item in items:
-        if isinstance(item, Value):
-            values.append(item)
-        else:
-            const = _const(item)
-            if const is None:
-                raise TypeError(f"{what} takes Values or numbers, got {type(item).__name__}: {item!r}")
-            values.append(const)
-    return tuple(values)
+_JUST_VALUES = {Value}
 
 
 def total(values: Iterable[Any]) -> Value:
@@ -425,6 +594,3 @@ def dots(weight_rows: Sequence[Sequence[Any]], inputs: Sequence[Any], biases: Se
         _nary("dot", (*row, *xs, b), n, (*map(_data, row), *x_data, b.data))
         for row, b in zip(rows, bs)
     ]
-
-
-_JUST_VALUES = {Value}

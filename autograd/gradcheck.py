@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from . import checks
 from .backward import grad
-from .engine import Value, _check_number
+from .engine import Value
 
 
 class GradcheckError(AssertionError):
@@ -17,8 +18,7 @@ class GradcheckError(AssertionError):
 
 
 def _check_eps(eps: float) -> None:
-    if not (isinstance(eps, (int, float)) and eps > 0):
-        raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
+    checks.positive(eps, "gradcheck: eps")
 
 
 def _evaluate(f: Callable[..., Value], point: Sequence[float]) -> Value:
@@ -30,7 +30,7 @@ def _evaluate(f: Callable[..., Value], point: Sequence[float]) -> Value:
 
 def numeric_gradient(f: Callable[..., Value], inputs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central differences: (f(x + eps) - f(x - eps)) / (2 eps), one input at a time."""
-    point = [_check_number(x, "numeric_gradient input") for x in inputs]
+    point = [checks.real(x, "numeric_gradient: each input") for x in inputs]
     _check_eps(eps)
     gradient = []
     for i in range(len(point)):
@@ -50,7 +50,7 @@ def gradcheck(
     rtol: float = 1e-4,
 ) -> bool:
     """True when backward matches central differences at inputs; else GradcheckError."""
-    point = [_check_number(x, "gradcheck input") for x in inputs]
+    point = [checks.real(x, "gradcheck: each input") for x in inputs]
     _check_eps(eps)
     values = [Value(x, label=f"x{i}") for i, x in enumerate(point)]
     out = f(*values)

@@ -1,30 +1,28 @@
 """The one table of derivative rules.
 
-Every operation of the engine is one row here: its forward function, its local
-derivative(s) d out / d operand, the formula a learner would write, and its domain.
-Backward, ``grad``, the step-through and the pictures all read this table; nothing
-else in the package knows a derivative.
+Every operation of the engine is one row: its forward function, its local derivative(s)
+d out / d operand, the formula a learner would write, and the inputs it is defined for.
+Backward, ``grad``, the step-through and the pictures all read this table; nothing else
+in the package knows a derivative. ``define_op`` adds a row of your own.
 
 Vocabulary (as in JAX's autodidax): the *primal* is the forward value, a *local*
 derivative is d(node)/d(operand), and the chain rule multiplies it by the node's
 gradient (the *upstream*, or cotangent) to get the *contribution* to the operand.
 
-The local-derivative functions are written once and work on floats (the fast
-path of ``backward``) and on ``Value`` nodes (``backward(create_graph=True)``,
-where the derivative itself becomes part of a graph that can be differentiated
-again). ``math`` functions only accept floats, so they go through the small
-helpers ``_cos``, ``_sin``, ``_ln`` below, which call the ``Value`` method
-otherwise.
+The three shapes of a row's functions, one per arity:
 
-Arguments of the local functions:
-    unary   local(x, out, k)   x = operand, out = result, k = the op's constant
-                               (the exponent of ``x ** 3``, the slope of leaky_relu)
-    binary  local(a, b, out)   returns (d out/d a, d out/d b)
-    n-ary   local(xs, out, k)  returns one derivative per operand
+    unary   forward(u) or forward(u, k)   local(u, out, k) -> d out/du
+    binary  forward(a, b)                 local(a, b, out) -> (d out/da, d out/db)
+    n-ary   forward(us, k)                local(us, out, k) -> one derivative per operand
 
-Kinks use PyTorch's subgradients: relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = slope.
-Where a derivative is infinite (sqrt at 0, x ** 0.5 at 0) the float path follows
-IEEE arithmetic and gives inf or nan, never an exception, as PyTorch does.
+``out`` is the forward result and ``k`` the op's constant (the 3 of ``x ** 3``, the
+slope of ``leaky_relu``, the n of a dot product), or None. Forward takes floats; local
+takes floats on the fast path and Values for ``backward(create_graph=True)``, which is
+why it is written with ``autograd.functions`` (cos, log, ...: numbers or Values alike).
+
+Kinks use PyTorch's subgradients: relu'(0) = 0, |u|'(0) = 0, leaky_relu'(0) = slope.
+Where a derivative is infinite (sqrt at 0) the float path follows IEEE arithmetic and
+gives inf or nan, never an exception, as PyTorch does.
 """
 
 from __future__ import annotations
@@ -34,232 +32,299 @@ import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-INF = math.inf
-NAN = math.nan
+from . import modes
+from .functions import (
+    cos,
+    exponent_derivative,
+    heaviside,
+    ieee_divide,
+    ieee_power,
+    leaky_step,
+    power_derivative,
+    sigmoid,
+    sign,
+    sin,
+)
 
 
 class Rule(NamedTuple):
-    """One row of the table."""
+    """One row of the table: an operation, its local derivatives, and how learners write them."""
 
     forward: Callable[..., float]  # floats in, float out; raises outside the domain
-    local: Callable[..., Any]  # local derivative(s), floats or Values
-    formula: tuple[str, ...]  # one formula per operand, as shown to learners
-    domain: str  # the inputs the op accepts, in words
+    local: Callable[..., Any]  # the local derivative(s), as floats or as Values
+    formula: tuple[str, ...]  # as learners write it: one per operand (a, b), or per kind (dot: w, x, b)
+    domain: str = "all u"  # the inputs forward is defined for, in words (its errors say it)
+    symbol: str = ""  # the op node's text in pictures ({k}: the constant); the op's name if empty
+    word: str = ""  # names an unlabelled result: mul1, tanh2; the op's name if empty
+    infix: str = ""  # the Python operator of a binary op written between its operands ("+", "**")
+    kind_of_slot: Callable[[int, Any], tuple[int, int]] | None = None  # slot -> (which formula, index)
+    operands: tuple[str, ...] = ("u",)  # the formulas' names for the operands, one per formula
+
+    def kind(self, slot: int, k: Any) -> tuple[int, int]:
+        """Which of the formulas describes operand number slot, and its index i (1-based)."""
+        if self.kind_of_slot is not None:
+            return self.kind_of_slot(slot, k)
+        return min(slot, len(self.formula) - 1), slot + 1
 
 
-# --- forward functions that check their domain (errors name the op and value) ---
+# --- forward functions that check their domain: the error names the op, the value and the domain ---
+#
+# Backward computes derivatives as Values (create_graph) inside modes.ieee_arithmetic(), where
+# an op outside its domain gives IEEE's answer (1/0 = inf) as the float path does: ``_outside``.
 
 
-def _exp(x: float) -> float:
-    """exp(x); OverflowError naming the op past x ~ 709.78."""
+def _outside(op: str, ieee_answer: float, *operands: float, why: str = "") -> float:
+    """IEEE's answer inside modes.ieee_arithmetic(); else ValueError naming the op, the values,
+    why they are outside its domain (when the domain has several parts) and the domain."""
+    if modes.ieee():
+        return ieee_answer
+    rule = UNARY.get(op) or BINARY[op]
+    shown = f"{op} of {operands[0]!r}" if len(operands) == 1 else f" {op} ".join(map(repr, operands))
+    domain = f"{op} is defined only for {rule.domain}"
+    raise ValueError(f"{shown}: {why} ({domain})" if why else f"{shown}: {domain}")
+
+
+def _exp(u: float) -> float:
+    """e^u; OverflowError naming the op past u ~ 709.78 (as math.exp)."""
     try:
-        return math.exp(x)
+        return math.exp(u)
     except OverflowError:
-        raise OverflowError(f"exp overflow: exp({x!r}) is too large for a float") from None
+        if modes.ieee():
+            return math.inf
+        raise OverflowError(f"exp overflow: exp({u!r}) is too large for a float") from None
 
 
-def _log_forward(x: float) -> float:
-    """ln(x), defined for x > 0 (nan passes through, as IEEE)."""
-    if not x > 0 and x == x:
-        raise ValueError(f"log of {x!r}: log is defined only for x > 0")
-    return math.log(x)
+def _log(u: float) -> float:
+    """ln u, for u > 0 (nan passes through, as IEEE)."""
+    if not u > 0 and u == u:
+        return _outside("log", -math.inf if u == 0 else math.nan, u)
+    return math.log(u)
 
 
-def _sqrt(x: float) -> float:
-    """sqrt(x), defined for x >= 0."""
-    if x < 0:
-        raise ValueError(f"sqrt of {x!r}: sqrt is defined only for x >= 0")
-    return math.sqrt(x)
+def _sqrt(u: float) -> float:
+    """The square root, for u >= 0."""
+    if u < 0:
+        return _outside("sqrt", math.nan, u)
+    return math.sqrt(u)
 
 
-def _trig(name: str, function: Callable[[float], float]) -> Callable[[float], float]:
-    """sin or cos, which are defined for finite x (and nan, which they pass on)."""
-
-    def forward(x: float) -> float:
-        if x in (INF, -INF):
-            raise ValueError(f"{name} of {x!r}: {name} is defined only for finite x")
-        return function(x)
-
-    forward.__name__ = name
-    return forward
+def _sin(u: float) -> float:
+    """sin u, for finite u (nan passes through)."""
+    if u in (math.inf, -math.inf):
+        return _outside("sin", math.nan, u)
+    return math.sin(u)
 
 
-def _sigmoid(x: float) -> float:
-    """1 / (1 + exp(-x)), computed without overflow for any x."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # x < 0: exp(x) cannot overflow
-    return e / (1.0 + e)
+def _cos(u: float) -> float:
+    """cos u, for finite u (nan passes through)."""
+    if u in (math.inf, -math.inf):
+        return _outside("cos", math.nan, u)
+    return math.cos(u)
 
 
-def _relu(x: float) -> float:
-    """max(0, x), passing nan on (as PyTorch)."""
-    return 0.0 if x <= 0 else x
+def _relu(u: float) -> float:
+    """max(0, u); relu(-0.0) = -0.0 and relu(nan) = nan, as PyTorch."""
+    return 0.0 if u < 0 else u
 
 
-def _leaky_relu(x: float, slope: float) -> float:
-    return x if x > 0 else slope * x
+def _leaky_relu(u: float, slope: float) -> float:
+    """u for u > 0, else slope * u."""
+    return u if u > 0 else slope * u
 
 
-def _div(a: float, b: float) -> float:
+def _divide(a: float, b: float) -> float:
     """a / b; ZeroDivisionError naming the operands when b == 0."""
     if b == 0:
-        raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
+        if modes.ieee():
+            return ieee_divide(a, b)
+        raise ZeroDivisionError(f"division by zero: {a!r} / {b!r} (a / b is defined only for b != 0)")
     return a / b
 
 
-def _pow(a: float, b: float) -> float:
-    """a ** b with the domain checks of the contract."""
+def _power(a: float, b: float) -> float:
+    """a ** b, for a != 0 or b >= 0, and a >= 0 or b an integer; OverflowError naming the op."""
     if a == 0 and b < 0:
-        raise ValueError(f"0 ** {b!r}: zero cannot be raised to a negative power")
+        return _outside("**", ieee_power(a, b), a, b, why="zero cannot be raised to a negative power")
     if a < 0 and math.isfinite(b) and not float(b).is_integer():
-        raise ValueError(f"{a!r} ** {b!r}: a negative base needs an integer exponent")
+        return _outside("**", math.nan, a, b, why="a negative base needs an integer exponent")
     try:
         return a**b
     except OverflowError:
+        if modes.ieee():
+            return ieee_power(a, b)
         raise OverflowError(f"** overflow: {a!r} ** {b!r} is too large for a float") from None
 
 
-# --- IEEE-safe helpers used by the local derivatives ---
+def _dot(us: tuple[float, ...], n: int) -> float:
+    """w_1 x_1 + ... + w_n x_n (+ b), the operands laid out as (w_1..w_n, x_1..x_n[, b])."""
+    total = sum(map(operator.mul, us[:n], us[n : 2 * n]))
+    return total + us[2 * n] if len(us) > 2 * n else total
 
 
-def _safe_div(num: Any, den: Any) -> Any:
-    """num / den, giving inf or nan (as IEEE and PyTorch do) instead of raising at 0."""
-    if den == 0 and type(den) is float:
-        if num == 0 or num != num:
-            return NAN
-        return math.copysign(INF, num) * math.copysign(1.0, den)
-    return num / den
+def _dot_kind(slot: int, n: int) -> tuple[int, int]:
+    """Operand slot of w.x + b -> (0 for w_i, 1 for x_i, 2 for b; the index i)."""
+    return min(slot // n, 2), slot % n + 1
 
 
-def _power_local(x: Any, n: float) -> Any:
-    """d/dx x**n = n * x**(n-1); 0 when n == 0 (PyTorch's convention), inf at a pole."""
-    if n == 0:
-        return 0.0
-    if type(x) is not float:
-        return n * x ** (n - 1)
-    try:
-        return n * x ** (n - 1)
-    except (ZeroDivisionError, OverflowError):  # a pole at 0, or beyond the float range
-        odd = float(n - 1).is_integer() and int(n - 1) % 2 != 0
-        return n * (math.copysign(INF, x) if odd else INF)
+POWER_DOMAIN = "a != 0 or b >= 0, and a >= 0 or b an integer"
 
-
-def _exponent_local(a: Any, b: Any, out: Any) -> Any:
-    """d/db a**b = a**b * ln(a) for a > 0; 0 at a == 0 with b >= 0; nan otherwise (PyTorch)."""
-    a_data = a if type(a) is float else a.data
-    b_data = b if type(b) is float else b.data
-    if a_data > 0:
-        return out * _ln(a)
-    if a_data == 0 and b_data >= 0:
-        return 0.0
-    return NAN
-
-
-def _ln(x: Any) -> Any:
-    return _log_forward(x) if type(x) is float else x.log()
-
-
-def _sin(x: Any) -> Any:
-    return math.sin(x) if type(x) is float else x.sin()
-
-
-def _cos(x: Any) -> Any:
-    return math.cos(x) if type(x) is float else x.cos()
-
-
-def _sign(x: Any) -> float:
-    """sign(x) with sign(0) = 0: abs'(0) = 0, as PyTorch."""
-    x = x if type(x) is float else x.data
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-
-
-def _step(x: Any) -> float:
-    """relu'(x): 0 for x <= 0, else 1 (relu'(0) = 0 and relu'(nan) = 1, as PyTorch)."""
-    x = x if type(x) is float else x.data
-    return 0.0 if x <= 0 else 1.0
-
-
-def _leaky_step(x: Any, slope: float) -> float:
-    """leaky_relu'(x): 1 for x > 0, else slope (PyTorch's choice at 0)."""
-    x = x if type(x) is float else x.data
-    return 1.0 if x > 0 else slope
-
-
-def _dot(xs: tuple[float, ...], n: int) -> float:
-    """w_1 x_1 + ... + w_n x_n (+ b), operands laid out as (w_1..w_n, x_1..x_n[, b])."""
-    total = sum(map(operator.mul, xs[:n], xs[n : 2 * n]))
-    return total + xs[2 * n] if len(xs) > 2 * n else total
-
-
-def _dot_local(xs: tuple[Any, ...], out: Any, n: int) -> tuple[Any, ...]:
-    """d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
-    return xs[n : 2 * n] + xs[:n] + (1.0,) * (len(xs) - 2 * n)
-
-
-# fmt: off
-#                 forward         local derivative(s) d out / d operand          formula shown to learners                        domain
 UNARY: dict[str, Rule] = {
-    "neg":        Rule(lambda x: -x,  lambda x, out, k: -1.0,                ("d/du (-u) = -1",),                           "all u"),
-    "abs":        Rule(abs,           lambda x, out, k: _sign(x),            ("d/du |u| = sign(u), 0 at u = 0",),           "all u"),
-    "exp":        Rule(_exp,          lambda x, out, k: out,                 ("d/du exp(u) = exp(u)",),                     "u <= 709.78 (else overflow)"),
-    "log":        Rule(_log_forward,  lambda x, out, k: _safe_div(1.0, x),   ("d/du ln(u) = 1/u",),                         "u > 0"),
-    "sqrt":       Rule(_sqrt,         lambda x, out, k: _safe_div(0.5, out), ("d/du sqrt(u) = 1 / (2 sqrt(u))",),           "u >= 0"),
-    "tanh":       Rule(math.tanh,     lambda x, out, k: 1.0 - out * out,     ("d/du tanh(u) = 1 - tanh(u)^2",),             "all u"),
-    "sigmoid":    Rule(_sigmoid,      lambda x, out, k: out * (1.0 - out),   ("d/du sigmoid(u) = sigmoid(u) (1 - sigmoid(u))",), "all u"),
-    "relu":       Rule(_relu,         lambda x, out, k: _step(x),            ("d/du relu(u) = 1 if u > 0 else 0",),         "all u"),
-    "leaky_relu": Rule(_leaky_relu,   lambda x, out, k: _leaky_step(x, k),   ("d/du leaky_relu(u) = 1 if u > 0 else {k}",), "all u"),
-    "sin":        Rule(_trig("sin", math.sin), lambda x, out, k: _cos(x),   ("d/du sin(u) = cos(u)",),                     "finite u"),
-    "cos":        Rule(_trig("cos", math.cos), lambda x, out, k: -_sin(x),  ("d/du cos(u) = -sin(u)",),                    "finite u"),
-    "**":         Rule(_pow,          lambda x, out, k: _power_local(x, k),  ("d/du u^{e} = {k} u^{e_1}",),                     "u != 0 or n >= 0; u >= 0 or n an integer"),
+    "neg": Rule(
+        forward=operator.neg, symbol="-",
+        local=lambda u, out, k: -1.0,
+        formula=("d/du (-u) = -1",),
+    ),
+    "abs": Rule(
+        forward=abs, symbol="|u|",
+        local=lambda u, out, k: sign(u),
+        formula=("d/du |u| = sign(u), 0 at u = 0",),
+    ),
+    "exp": Rule(
+        forward=_exp, domain="u <= 709.78 (beyond, e^u overflows a float)",
+        local=lambda u, out, k: out,
+        formula=("d/du exp(u) = exp(u)",),
+    ),
+    "log": Rule(
+        forward=_log, domain="u > 0",
+        local=lambda u, out, k: ieee_divide(1.0, u),
+        formula=("d/du ln(u) = 1/u",),
+    ),
+    "sqrt": Rule(
+        forward=_sqrt, domain="u >= 0",
+        local=lambda u, out, k: ieee_divide(0.5, out),
+        formula=("d/du sqrt(u) = 1 / (2 sqrt(u))",),
+    ),
+    "tanh": Rule(
+        forward=math.tanh,
+        local=lambda u, out, k: 1.0 - out * out,
+        formula=("d/du tanh(u) = 1 - tanh(u)^2",),
+    ),
+    "sigmoid": Rule(
+        forward=sigmoid,
+        local=lambda u, out, k: out * (1.0 - out),
+        formula=("d/du sigmoid(u) = sigmoid(u) (1 - sigmoid(u))",),
+    ),
+    "relu": Rule(
+        forward=_relu,
+        local=lambda u, out, k: heaviside(u),
+        formula=("d/du relu(u) = 1 if u > 0 else 0",),
+    ),
+    "leaky_relu": Rule(
+        forward=_leaky_relu, symbol="leaky_relu {k}",
+        local=lambda u, out, slope: leaky_step(u, slope),
+        formula=("d/du leaky_relu(u) = 1 if u > 0 else {k}",),
+    ),
+    "sin": Rule(
+        forward=_sin, domain="finite u",
+        local=lambda u, out, k: cos(u),
+        formula=("d/du sin(u) = cos(u)",),
+    ),
+    "cos": Rule(
+        forward=_cos, domain="finite u",
+        local=lambda u, out, k: -sin(u),
+        formula=("d/du cos(u) = -sin(u)",),
+    ),
+    "**": Rule(
+        forward=_power, domain=POWER_DOMAIN, symbol="**{k}", word="pow",
+        local=lambda u, out, n: power_derivative(u, n),
+        formula=("d/du u^{e} = {k} u^{e_1}",),
+    ),
 }
 
 BINARY: dict[str, Rule] = {
-    "+":  Rule(operator.add,       lambda a, b, out: (1.0, 1.0),                    ("d(a+b)/da = 1", "d(a+b)/db = 1"),          "all a, b"),
-    "-":  Rule(operator.sub,       lambda a, b, out: (1.0, -1.0),                   ("d(a-b)/da = 1", "d(a-b)/db = -1"),         "all a, b"),
-    "*":  Rule(operator.mul,       lambda a, b, out: (b, a),                        ("d(a*b)/da = b", "d(a*b)/db = a"),          "all a, b"),
-    "/":  Rule(_div,               lambda a, b, out: (1.0 / b, -out / b),           ("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),   "b != 0"),
-    "**": Rule(_pow,               lambda a, b, out: (_power_local(a, b), _exponent_local(a, b, out)),
-                                                                                    ("d(a^b)/da = b a^(b-1)", "d(a^b)/db = a^b ln(a)"), "a != 0 or b >= 0; a >= 0 or b an integer"),
+    "+": Rule(
+        forward=operator.add, infix="+", word="add", domain="all a, b", operands=("a", "b"),
+        local=lambda a, b, out: (1.0, 1.0),
+        formula=("d(a+b)/da = 1", "d(a+b)/db = 1"),
+    ),
+    "-": Rule(
+        forward=operator.sub, infix="-", word="sub", domain="all a, b", operands=("a", "b"),
+        local=lambda a, b, out: (1.0, -1.0),
+        formula=("d(a-b)/da = 1", "d(a-b)/db = -1"),
+    ),
+    "*": Rule(
+        forward=operator.mul, infix="*", symbol="×", word="mul", domain="all a, b", operands=("a", "b"),
+        local=lambda a, b, out: (b, a),
+        formula=("d(a×b)/da = b", "d(a×b)/db = a"),
+    ),
+    "/": Rule(
+        forward=_divide, infix="/", word="div", domain="b != 0", operands=("a", "b"),
+        local=lambda a, b, out: (ieee_divide(1.0, b), ieee_divide(-out, b)),
+        formula=("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
+    ),
+    "**": Rule(
+        forward=_power, infix="**", word="pow", domain=POWER_DOMAIN, operands=("a", "b"),
+        local=lambda a, b, out: (power_derivative(a, b), exponent_derivative(a, b, out)),
+        formula=("d(a^b)/da = b a^(b-1)", "d(a^b)/db = a^b ln(a)"),
+    ),
 }
 
 NARY: dict[str, Rule] = {
-    "sum": Rule(lambda xs, k: sum(xs),        lambda xs, out, k: (1.0,) * len(xs),             ("d/du_{i} (u_1 + ... + u_n) = 1",),            "all u"),
-    "dot": Rule(_dot,              _dot_local,                                      ("d/dw_{i} (w.x + b) = x_{i}", "d/dx_{i} (w.x + b) = w_{i}", "d/db (w.x + b) = 1"), "all w, x, b"),
+    "sum": Rule(
+        forward=lambda us, k: sum(us), symbol="Σ",
+        local=lambda us, out, k: (1.0,) * len(us),
+        formula=("d/du_{i} (u_1 + ... + u_n) = 1",),
+    ),
+    "dot": Rule(
+        forward=_dot, symbol="w·x+b", domain="all w, x, b", kind_of_slot=_dot_kind, operands=("w", "x", "b"),
+        local=lambda us, out, n: us[n : 2 * n] + us[:n] + (1.0,) * (len(us) - 2 * n),
+        formula=("d/dw_{i} (w·x + b) = x_{i}", "d/dx_{i} (w·x + b) = w_{i}", "d/db (w·x + b) = 1"),
+    ),
 }
-# fmt: on
+
+TABLES = (UNARY, BINARY, NARY)
 
 
-def _number(x: Any) -> str:
+def table_of(arity: int) -> dict[str, Rule]:
+    """The table of the ops taking 1 or 2 operands (0: n-ary)."""
+    return {1: UNARY, 2: BINARY, 0: NARY}[arity]
+
+
+def exists(op: str) -> bool:
+    """True when some table has an op of that name."""
+    return any(op in table for table in TABLES)
+
+
+def number_text(x: Any) -> str:
     """3.0 -> "3", 0.5 -> "0.5": a constant as a learner writes it."""
     return f"{x:g}" if isinstance(x, (int, float)) else str(x)
 
 
-def _exponent(x: Any) -> str:
+def _exponent_text(x: Any) -> str:
     """An exponent as written after ^: 3, or (-1), (0.5) in parentheses."""
-    text = _number(x)
+    text = number_text(x)
     return text if text.isdigit() else f"({text})"
 
 
-def formula(table: dict[str, Rule], op: str, slot: int, k: Any = None) -> str:
-    """The formula of d(out)/d(operand number ``slot``), with the op's constant k and the
-    operand's index filled in: "d/du u^3 = 3 u^2", "d/dw_2 (w.x + b) = x_2".
+def formula(rule: Rule, slot: int, k: Any = None) -> str:
+    """The formula of d(out)/d(operand number ``slot``), with the constant k and the index filled in:
+    "d/du u^3 = 3 u^2", "d/dw_2 (w·x + b) = x_2".
 
-    Template fields: {i} the operand's index, {k} the constant, {e} and {e_1} the
-    constant and the constant minus one written as exponents.
-
-    The "dot" node's operands are (w_1..w_n, x_1..x_n, b) with n = k; its formulas are
-    (for w_i, for x_i, for b). Binary ops have (for a, for b); the others one formula.
+    Template fields: {i} the operand's index, {k} the constant, {e} and {e_1} the constant and
+    the constant minus one written as exponents.
     """
-    formulas = table[op].formula
-    if op == "dot":
-        kind, index = min(slot // k, 2), slot % k + 1
-    else:
-        kind, index = (slot if len(formulas) > 1 else 0), slot + 1
+    kind, index = rule.kind(slot, k)
     numeric = isinstance(k, (int, float))
-    return formulas[kind].format(
+    return rule.formula[kind].format(
         i=index,
-        k=_number(k),
-        e=_exponent(k) if numeric else "n",
-        e_1=_exponent(k - 1) if numeric else "(n-1)",
+        k=number_text(k),
+        e=_exponent_text(k) if numeric else "n",
+        e_1=_exponent_text(k - 1) if numeric else "(n-1)",
     )
+
+
+def role(rule: Rule, slot: int, k: Any = None) -> str:
+    """The formula's name for operand number slot: "u", "a", "b", or with its index "w2", "x1"."""
+    kind, index = rule.kind(slot, k)
+    name = rule.operands[min(kind, len(rule.operands) - 1)]
+    return f"{name}{index}" if "{i}" in rule.formula[kind] else name
+
+
+def symbol(rule: Rule, op: str, k: Any = None) -> str:
+    """The op node's text in a picture: "×", "tanh", "**3", "leaky_relu 0.1"."""
+    return (rule.symbol or op).format(k=number_text(k))
+
+
+def word(rule: Rule, op: str) -> str:
+    """The word naming an unlabelled result: "mul" (mul1, mul2...), "tanh"."""
+    return rule.word or op

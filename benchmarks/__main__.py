@@ -1,6 +1,6 @@
 """python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--timeout S]
 
-Runs the workloads of issue 6 on our engine, micrograd 0.1.0, PyTorch 0-d tensors and a
+Runs the workloads on our engine, micrograd 0.1.0, PyTorch 0-d tensors and a
 hand-written float floor; prints one plain-text table per workload. Exit status 1 when an
 engine's result disagrees with the reference (no time is shown for it).
 """
@@ -19,7 +19,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     names = [w.name for w in WORKLOADS]
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Issue 6's benchmark suite: our engine against micrograd 0.1.0, PyTorch 0-d tensors and a "
+        description="The benchmark suite: our engine against micrograd 0.1.0, PyTorch 0-d tensors and a "
                     "hand-written float floor; one process per measurement, engines in turns, medians.")
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 round: a smoke run in seconds")
     parser.add_argument("--only", action="append", choices=names, metavar="NAME",

@@ -73,13 +73,19 @@ def _builder(engine_name: str, n: int) -> tuple[Any, Any, Any]:
 
 
 def _our_order_pass() -> Any:
-    """backward's own ordering pass alone: Kahn's consumer count if the engine has one, else the DFS."""
+    """backward's own ordering pass alone (the fast path's consumer count), else the topological order."""
     from autograd import backward as engine_backward
 
-    count, forget = (getattr(engine_backward, name, None) for name in ("_count_consumers", "_forget_counts"))
-    if count is None or forget is None:
+    count, undo = (getattr(engine_backward, name, None) for name in ("_count_consumers", "_undo"))
+    if count is None or undo is None:
         return engine_backward.topological_order
-    return lambda output: forget(count(output))
+
+    def order_pass(output: Any) -> None:
+        seen = [output]
+        count(output, seen)
+        undo(seen, False)
+
+    return order_pass
 
 
 def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = True) -> dict[str, float]:

@@ -23,7 +23,7 @@ REL_TOL = 1e-9  # results must agree to this relative tolerance (of the largest 
 
 @dataclass
 class Target:
-    """A goal from issue 6: ``measure(medians)`` compared with ``bound``."""
+    """A speed goal: ``measure(medians)`` compared with ``bound``."""
 
     text: str
     measure: Callable[[dict], float]
@@ -74,7 +74,7 @@ WORKLOADS = [
             Target("our nn: within 8x of the float floor", faster("ours-nn", "floor"), False, 8),
             Target("our nn vs floor-sparse (a floor that skips zero gradients)", faster("ours-nn", "floor-sparse"),
                    False, 8, info=True),
-            Target("our nn vs torch 0-d, x faster (issue 6: 'at least 25x ahead of it')", faster("torch", "ours-nn"),
+            Target("our nn vs torch 0-d, x faster (a goal: at least 25x ahead of it)", faster("torch", "ours-nn"),
                    True, 25, info=True),
             Target("same graph: ours vs torch 0-d, x faster", faster("torch", "ours"), True, 25, info=True),
         ],

@@ -12,7 +12,7 @@ from typing import Any
 
 import nn
 from autograd import Value, backward_steps, draw, numeric_gradient
-from autograd.cli import main as explain_main
+from autograd.presentation.cli import main as explain_main
 
 from ._tour import Finding, Output, main_for, number
 

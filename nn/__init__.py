@@ -12,12 +12,16 @@ Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD), ``nn.
 (toy data sets); ``nn.fit``/``nn.batches`` train, ``nn.save``/``nn.load`` persist.
 """
 
+from autograd import modes as _modes
+
 from . import data, init, losses, optim
 from .io import load, save
 from .losses import log_softmax, softmax
 from .module import MLP, Layer, Module, Neuron
 from .optim import SGD
 from .train import History, TrainingDiverged, accuracy, batches, fit, predict
+
+_modes.hide_frames_of(__file__)  # detect_anomaly names the line of your code, not of nn's
 
 __all__ = [
     "Module",

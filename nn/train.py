@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from autograd import Value, no_grad
-from autograd.modes import collector_paused
 
 from . import losses
 from .optim import SGD
@@ -244,15 +243,14 @@ def fit(
         raise TypeError(f"fit: desc (the progress bar's name) must be a str, got {type(desc).__name__}")
     bar = _progress_bar(epochs, progress, desc)
     try:
-        with collector_paused():
-            for epoch in range(1, epochs + 1):
-                _epoch(model, X, y, loss_function, loss_name, optimiser, batch_size, shuffle, rng, epoch, history)
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
-                if tol is not None and epoch > 1 and abs(history.loss[-2] - history.loss[-1]) < tol:
-                    history.stopped_early = epoch < epochs
-                    break
+        for epoch in range(1, epochs + 1):
+            _epoch(model, X, y, loss_function, loss_name, optimiser, batch_size, shuffle, rng, epoch, history)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            if tol is not None and epoch > 1 and abs(history.loss[-2] - history.loss[-1]) < tol:
+                history.stopped_early = epoch < epochs
+                break
     finally:
         if bar is not None:
             bar.close()

@@ -5,7 +5,10 @@ import importlib
 
 import pytest
 
-MODULES = ["autograd", "nn", "autograd.draw", "autograd.steps"]  # the modules whose docstrings have examples
+# the modules whose docstrings have examples
+MODULES = ["autograd", "nn", "autograd.engine", "autograd.backward", "autograd.modes", "autograd.functions",
+           "autograd.text", "autograd.presentation.draw", "autograd.presentation.steps",
+           "autograd.presentation.names"]
 
 
 @pytest.mark.parametrize("name", MODULES)

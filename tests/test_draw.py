@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from autograd import Value, backward_steps, dot, draw
-from autograd.draw import HIGHLIGHT, graphviz_pure_binary, use_graphviz_pure_without_system_dot
+from autograd.presentation.draw import HIGHLIGHT, graphviz_pure_binary, use_graphviz_pure_without_system_dot
 
 
 def records(source: str) -> list[str]:
@@ -68,9 +68,9 @@ def test_edge_labels_local_before_backward_and_products_after():
     y.backward()
     after = draw(y, edge_labels=True).source
     local = 1 - 0.706419**2  # d tanh / du at 0.88
-    products = [e for e in edges(after) if " x " in e]
+    products = [e for e in edges(after) if " × " in e]
     assert len(products) == 5
-    assert re.search(r'label="1\.0 x 0\.50\d* = 0\.50\d*"', after) and local == pytest.approx(0.501, abs=1e-3)
+    assert re.search(r'label="1\.0 × 0\.50\d* = 0\.50\d*"', after) and local == pytest.approx(0.501, abs=1e-3)
     assert "label" not in " ".join(edges(draw(y).source))
 
 
@@ -80,11 +80,11 @@ def test_highlight_step_marks_its_edge_and_shows_the_sum_forming():
     first, second = backward_steps(y)
     at_first = draw(y, highlight=first).source
     marked = [e for e in edges(at_first) if HIGHLIGHT in e]
-    assert len(marked) == 1 and "d(a*b)/da" in marked[0] and "1.0 x 3.0 = 3.0" in marked[0]
+    assert len(marked) == 1 and "d(a×b)/da" in marked[0] and "1.0 × 3.0 = 3.0" in marked[0]
     assert "grad 3.0 (1 of 2 terms)" in at_first
     at_second = draw(y, highlight=second).source
     assert "grad 3.0 + 3.0 = 6.0 (2 of 2 terms)" in at_second
-    assert "d(a*b)/db" in [e for e in edges(at_second) if HIGHLIGHT in e][0]
+    assert "d(a×b)/db" in [e for e in edges(at_second) if HIGHLIGHT in e][0]
 
 
 def test_highlighted_step_shows_gradients_as_they_stand():

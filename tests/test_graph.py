@@ -114,14 +114,14 @@ def test_an_interrupted_pass_leaves_the_graph_ready_for_the_next():
     x = Value(2.0)
     y = x * 3
     z = y + 1
-    y.grad = Broken()
+    broken = y.grad = Broken()
     with pytest.raises(RuntimeError):
         z.backward()
+    assert (z.grad, y.grad, x.grad) == (0.0, broken, 0.0)  # all or nothing: z's grad was put back
     y.grad = 0.0
-    x.grad = 0.0
     z.backward()
     assert (x.grad, y.grad) == (3.0, 1.0)
-    assert [node._n for node in topological_order(z)] == [0, 0, 0, 0, 0]
+    assert [node._waiting for node in topological_order(z)] == [-1] * 5  # finished: ready for the next
 
 
 def test_chain_a_million_deep_needs_no_recursion():

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from autograd import backward_steps
-from autograd.cli import build, parse_expression, parse_variables
+from autograd.presentation.cli import build, parse_expression, parse_variables
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -86,7 +86,7 @@ def test_power_with_a_number_exponent(x, n):
         x = 1.0 + abs(x)
     v = Value(x)
     out = v**n
-    assert out.op == "**" and out.parents == (v,) and out.arg == float(n)
+    assert out.op == "**" and out.parents == (v,) and out.constant == float(n)
     assert close(out.data, x**n, 1e-12)
     out.backward()
     assert close(v.grad, central(lambda t: t**n, x))
@@ -178,7 +178,7 @@ def test_kinks_use_pytorch_subgradients():
 def test_leaky_relu_slope_is_stored_on_the_node():
     x = Value(-2.0)
     out = x.leaky_relu(0.1)
-    assert out.data == pytest.approx(-0.2) and out.arg == 0.1
+    assert out.data == pytest.approx(-0.2) and out.constant == 0.1
     out.backward()
     assert x.grad == 0.1
 
@@ -248,16 +248,16 @@ def test_grad_function_leaves_grad_untouched_and_gives_zero_for_unused_inputs():
         (lambda x: x**0.5, 0, "d/du u^(0.5) = 0.5 u^(-0.5)"),
         (lambda x: x**-1, 0, "d/du u^(-1) = -1 u^(-2)"),
         (lambda x: x.leaky_relu(0.2), 0, "d/du leaky_relu(u) = 1 if u > 0 else 0.2"),
-        (lambda x: x * 2, 1, "d(a*b)/db = a"),
+        (lambda x: x * 2, 1, "d(a×b)/db = a"),
         (lambda x: 2**x, 1, "d(a^b)/db = a^b ln(a)"),
         (lambda x: total([x, x, x]), 2, "d/du_3 (u_1 + ... + u_n) = 1"),
-        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 1, "d/dw_2 (w.x + b) = x_2"),
-        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 2, "d/dx_1 (w.x + b) = w_1"),
-        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 4, "d/db (w.x + b) = 1"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 1, "d/dw_2 (w·x + b) = x_2"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 2, "d/dx_1 (w·x + b) = w_1"),
+        (lambda x: dot([x, x], [1.0, 2.0], 0.5), 4, "d/db (w·x + b) = 1"),
     ],
 )
 def test_formulas_are_filled_in_with_the_constant_and_the_operand_index(make, slot, expected):
-    from autograd.backward import formula_for
+    from autograd.presentation.steps import formula_for
 
     assert formula_for(make(Value(1.5)), slot) == expected
 
@@ -271,7 +271,7 @@ def test_dots_makes_the_same_nodes_as_one_dot_per_row():
     layer = dots(rows, xs, biases)
     assert [node.data for node in layer] == [0.5 * 1.0 - 4.0 + 0.1, -0.5 - 0.5 + 3.0]
     for node, row in zip(layer, rows):
-        assert node.op == "dot" and node.parents[:4] == (*row, *xs) and node.arg == 2
+        assert node.op == "dot" and node.parents[:4] == (*row, *xs) and node.constant == 2
     (layer[0] + layer[1]).backward()
     assert [x.grad for x in xs] == [1.0 - 1.0, 2.0 + 0.25]
     assert rows[1][1].grad == -2.0 and biases[0].grad == 1.0

@@ -7,14 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Step, Value, backward_steps, dot, topological_order, total
-from autograd.steps import format_number, gradients_at, node_names
+from autograd.presentation.names import node_names
+from autograd.presentation.steps import gradients_at
+from autograd.text import shown as format_number
 
 
 def test_step_prints_as_one_chain_rule_line():
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
     y = (a + b) * 0.5
     steps = backward_steps(y)
-    assert str(steps[3]) == "b.grad += 0.5 (upstream) x 1.0 (d(a+b)/db) = 0.5"
+    assert str(steps[3]) == "b.grad += 0.5 (upstream) × 1.0 (d(a+b)/db) = 0.5"
     assert "\n" not in str(steps[0])
 
 
@@ -30,7 +32,7 @@ def test_fields_of_a_tanh_neuron_by_hand():
     assert first.rule == "d/du tanh(u) = 1 - tanh(u)^2"
     to_x = steps[3]
     assert to_x.local == -3.0 and to_x.contribution == pytest.approx(-3.0 * first.local, abs=1e-12)
-    assert to_x.rule == "d(a*b)/da = b"
+    assert to_x.rule == "d(a×b)/da = b"
 
 
 def test_x_times_x_has_two_steps_that_sum_to_2x():
@@ -59,14 +61,14 @@ def test_rules_come_from_the_table_dot_node_names_its_operand():
     y = dot(w, xs, Value(0.5, label="b"))
     steps = backward_steps(y)
     assert [s.rule for s in steps] == [
-        "d/dw_1 (w.x + b) = x_1",
-        "d/dw_2 (w.x + b) = x_2",
-        "d/dx_1 (w.x + b) = w_1",
-        "d/dx_2 (w.x + b) = w_2",
-        "d/db (w.x + b) = 1",
+        "d/dw_1 (w·x + b) = x_1",
+        "d/dw_2 (w·x + b) = x_2",
+        "d/dx_1 (w·x + b) = w_1",
+        "d/dx_2 (w·x + b) = w_2",
+        "d/db (w·x + b) = 1",
     ]
     assert [s.local for s in steps] == [3.0, 4.0, 1.0, 2.0, 1.0]
-    assert str(steps[1]) == "w2.grad += 1.0 (upstream) x 4.0 (d/dw_2 (w.x + b)) = 4.0"
+    assert str(steps[1]) == "w2.grad += 1.0 (upstream) × 4.0 (d/dw_2 (w·x + b)) = 4.0"
 
 
 def test_auto_names_are_op_and_index_in_written_order():

@@ -35,17 +35,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .engine import Value
-from .steps import (
-    Step,
-    backward_steps,
-    dot_role,
-    format_number,
-    format_term,
-    forward_order,
-    gradients_at,
-    node_names,
-)
+from autograd import rules
+from autograd.engine import Value, rule_of
+from autograd.text import shown, term
+
+from .names import forward_order, node_names, role
+from .steps import Step, backward_steps, gradients_at
 
 # Fill and border colours: one kind of node each, explained by the legend.
 COLOURS = {
@@ -58,7 +53,6 @@ COLOURS = {
 }
 HIGHLIGHT = "#dc2626"
 HIGHLIGHT_FILL = "#fee2e2"
-OP_SYMBOLS = {"dot": "w.x+b", "sum": "sum"}
 
 
 def draw(
@@ -71,12 +65,15 @@ def draw(
     grads: Mapping[Value, float] | None = None,
     legend: bool = True,
     title: str | None = None,
+    steps: list[Step] | None = None,
 ) -> Any:
     """The graph of output as a graphviz.Digraph: record per Value, op node per op, edge per operand slot.
 
     grads: the gradients to show instead of ``.grad`` (a node missing from it shows
     none). Highlighting a Step shows the gradients as they stand at that step.
     legend: draw the key to the colours; title: a line of text above the graph.
+    steps: ``backward_steps(output)``, when the caller has them (one picture per step
+    computes them once, not once per picture).
     """
     import graphviz
 
@@ -85,7 +82,7 @@ def draw(
         raise TypeError(f"draw takes a Value, got {type(output).__name__}")
     if highlight is not None and not isinstance(highlight, (Step, Value)):
         raise TypeError(f"highlight takes a Step or a Value, got {type(highlight).__name__}")
-    picture = _Picture(output, show_grad, highlight, edge_labels, grads)
+    picture = _Picture(output, show_grad, highlight, edge_labels, grads, steps)
     dot = graphviz.Digraph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica"},
         node_attr={"fontname": "Helvetica", "fontsize": "11", "height": "0.3"},
@@ -102,20 +99,23 @@ def draw(
 class _Picture:
     """What one drawing shows: names, the gradients known so far, and the marked step."""
 
-    def __init__(self, output: Value, show_grad: bool, highlight: Any, edge_labels: bool, grads: Any):
+    def __init__(self, output: Value, show_grad: bool, highlight: Any, edge_labels: bool, grads: Any,
+                 steps: list[Step] | None) -> None:
         self.output = output
         self.order = forward_order(output)
         self.ids = {node: f"v{index}" for index, node in enumerate(self.order)}
         self.names = node_names(output)
-        self.parameters = {parent for node in self.order if node.op == "dot"  # leaves in a w or b slot
-                           for slot, parent in enumerate(node.parents)
-                           if parent.is_leaf and dot_role(node, slot)[0] in "wb"}  # fmt: skip
+        self.parameters = {parent for node in self.order if type(node._first) is tuple  # leaves in the
+                           for slot, parent in enumerate(node.parents)  # w or b slots of a w·x+b
+                           if parent.is_leaf and role(node, slot)[0] in "wb"}  # fmt: skip
         self.show_grad = show_grad
         self.edge_labels = edge_labels
         self.step = highlight if isinstance(highlight, Step) else None
         self.marked = highlight if isinstance(highlight, Value) else None
         seed = _float(output.grad) if grads is None and self.step is None and _float(output.grad) != 0 else 1.0
-        self.steps = backward_steps(output, seed) if show_grad or edge_labels or highlight else []
+        if steps is None:
+            steps = backward_steps(output, seed) if show_grad or edge_labels or highlight else []
+        self.steps = steps
         self.done = len(self.steps)  # how many steps the shown gradients include
         if self.step is not None:
             self.done = self._index_of(self.step) + 1
@@ -170,7 +170,7 @@ class _Picture:
 
     def _add_value(self, dot: Any, node: Value) -> None:
         fill, border = COLOURS[self._kind(node)]
-        fields = [_escape(self.names[node]), f"data {format_number(node.data, 4)}"]
+        fields = [_escape(self.names[node]), f"data {shown(node.data, 4)}"]
         if self.show_grad:
             fields.append(_escape(self._grad_text(node)))
         attributes = {"shape": "record", "style": "filled", "fillcolor": fill, "color": border}
@@ -196,12 +196,12 @@ class _Picture:
         if every:  # a highlighted Value: its whole gradient, as the sum of what it receives
             return "grad " + _sum(every, "")
         if self.grads is None:
-            return f"grad {format_number(_float(node.grad), 4)}"
+            return f"grad {shown(_float(node.grad), 4)}"
         if node not in self.grads:
             return "grad"
         terms = received[-1].terms if received else 0
         so_far = f" ({len(received)} of {terms} terms so far)" if 0 < len(received) < terms else ""
-        return f"grad {format_number(self.grads[node], 4)}{so_far}"
+        return f"grad {shown(self.grads[node], 4)}{so_far}"
 
     def _add_op(self, dot: Any, node: Value) -> None:
         op_id = self.ids[node] + "op"
@@ -222,8 +222,8 @@ class _Picture:
         is_marked = self.step is not None and step.number == self.step.number
         if self.edge_labels or is_marked:
             applied = step.number <= self.done
-            product = f"{format_number(step.upstream, 4)} x {format_number(step.local, 4)} = {format_number(step.contribution, 4)}"
-            attributes["label"] = product if applied else f"local {format_number(step.local, 4)}"
+            product = f"{shown(step.upstream, 4)} × {shown(step.local, 4)} = {shown(step.contribution, 4)}"
+            attributes["label"] = product if applied else f"local {shown(step.local, 4)}"
         if is_marked:
             attributes.update(color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="3", arrowsize="0.9")
             attributes["label"] = f"{step.derivative}\\n{attributes['label']}"
@@ -238,17 +238,14 @@ def _float(gradient: Any) -> float:
 def _sum(received: list[Step], note: str) -> str:
     """The contributions a node received, added up: 0.5 + 0.25 = 0.75."""
     first, *rest = [step.contribution for step in received]
-    terms = " + ".join([format_number(first, 4)] + [format_term(term, 4) for term in rest])
-    total = f"{terms} = {format_number(received[-1].after, 4)}" if len(received) > 1 else terms
+    terms = " + ".join([shown(first, 4)] + [term(each, 4) for each in rest])
+    total = f"{terms} = {shown(received[-1].after, 4)}" if len(received) > 1 else terms
     return f"{total} ({note})" if note else total
 
 
 def _op_text(node: Value) -> str:
-    """The op node's text: the op, with its constant when it has one (**3, leaky_relu 0.1)."""
-    symbol = OP_SYMBOLS.get(node.op, node.op)
-    if node.op in ("**", "leaky_relu") and node.arg is not None:
-        return f"{symbol}{node.arg:.4g}" if node.op == "**" else f"{symbol}\\n{node.arg:.4g}"
-    return symbol
+    """The op node's text, from its row of the rule table: ×, tanh, **3, leaky_relu 0.1."""
+    return rules.symbol(rule_of(node), node.op, node.constant)
 
 
 def _escape(text: str) -> str:

@@ -19,15 +19,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+from autograd.engine import Value
+from autograd.text import shown
+
 from .draw import COLOURS
-from .engine import Value
-from .steps import Step, format_number, forward_order, gradients_at, node_names
+from .frames import frame, frame_title
+from .names import forward_order, node_names
+from .steps import Step, gradients_at
 
 
 def frame_data(output: Value, steps: list[Step], number: int) -> dict[str, Any]:
     """Everything the page shows for frame `number`: picture, equation, rule, sum, gradient table."""
-    from .cli import frame, frame_title
-
     picture = frame(output, steps, number, captioned=False)
     picture.attr(dpi="100")  # sharp enough to zoom into, small enough for a page of many frames
     png = picture.pipe(format="png")
@@ -58,8 +60,8 @@ def gradient_rows(output: Value, steps: list[Step], number: int) -> list[dict[st
     for node in forward_order(output):
         status = "seed" if node is output else _status(arrived.get(node, 0), terms[node])
         role = "parent" if current and node is current.parent else "node" if current and node is current.node else ""
-        grad = format_number(grads[node]) if node in grads else ""
-        rows.append({"name": names[node], "data": format_number(node.data), "grad": grad, "status": status,
+        grad = shown(grads[node]) if node in grads else ""
+        rows.append({"name": names[node], "data": shown(node.data), "grad": grad, "status": status,
                      "role": role})  # fmt: skip
     return rows
 

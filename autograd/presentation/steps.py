@@ -12,7 +12,7 @@ can look at each product on its own:
     >>> a, b = Value(2.0, label="a"), Value(3.0, label="b")
     >>> y = (a + b) * 0.5
     >>> print(backward_steps(y)[3])
-    b.grad += 0.5 (upstream) x 1.0 (d(a+b)/db) = 0.5
+    b.grad += 0.5 (upstream) × 1.0 (d(a+b)/db) = 0.5
 
 The numbers come from the engine (``node.locals``, computed in forward) and the
 formulas from the one table of rules (``autograd.rules``); this module knows no
@@ -23,86 +23,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .backward import formula_for, topological_order
-from .engine import Value
+from autograd import rules
+from autograd.backward import topological_order
+from autograd.engine import Value, rule_of
+from autograd.text import shown, term
 
-# Auto-names for nodes without a label: the op as a word and a running index (mul1, tanh2).
-OP_WORDS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
-
-
-def format_number(number: float, digits: int = 6) -> str:
-    """A float for people: `digits` significant digits, and always a point (1.0, not 1)."""
-    text = f"{number:.{digits}g}"
-    if text.lstrip("-").isdigit():
-        text += ".0"
-    return text
+from .names import node_names
 
 
-def format_term(number: float, digits: int = 6) -> str:
-    """A number as a term of a sum: negatives in parentheses, 0.5 + (-3.0)."""
-    text = format_number(number, digits)
-    return f"({text})" if text.startswith("-") else text
-
-
-def node_names(output: Value) -> dict[Value, str]:
-    """A readable name for every node: its label, else op + index (mul1, tanh2), else for a leaf
-    its role in the first neuron sum that uses it (dot1.w2, dot1.b), else const + index."""
-    order = forward_order(output)
-    names: dict[Value, str] = {}
-    counts: dict[str, int] = {}
-    for node in order:
-        if node.label or not node.is_leaf:
-            names[node] = node.label or _numbered(OP_WORDS.get(node.op, node.op), counts)
-    for node in order:
-        if node.op == "dot":
-            for slot, parent in enumerate(node.parents):
-                if parent not in names:
-                    names[parent] = f"{names[node]}.{dot_role(node, slot)}"
-    for node in order:
-        if node not in names:
-            names[node] = _numbered("const", counts)
-    return {node: names[node] for node in order}
-
-
-def _numbered(word: str, counts: dict[str, int]) -> str:
-    counts[word] = counts.get(word, 0) + 1
-    return f"{word}{counts[word]}"
-
-
-def dot_role(node: Value, slot: int) -> str:
-    """The operand's role in w.x + b, whose operands are (w_1..w_n, x_1..x_n, b): w2, x1 or b."""
-    n = node.arg
-    if slot < n:
-        return f"w{slot + 1}"
-    return f"x{slot - n + 1}" if slot < 2 * n else "b"
-
-
-def forward_order(output: Value) -> list[Value]:
-    """Every node once, each after its parents, operands visited left to right (as written)."""
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(output, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        if expanded:
-            done.add(node)
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in done)
-    return order
+def formula_for(node: Value, slot: int) -> str:
+    """The rule table's formula for d(node)/d(its operand number slot), filled in."""
+    return rules.formula(rule_of(node), slot, node.constant)
 
 
 def _derivative_name(rule: str) -> str:
-    """The left side of the rule: d/dw_2 (w.x + b)."""
+    """The left side of the rule: d/dw_2 (w·x + b)."""
     return rule.split(" = ")[0]
 
 
 @dataclass(frozen=True)
 class Step:
-    """One edge of backward: parent.grad += upstream * local = contribution."""
+    """One edge of backward: parent.grad += upstream × local = contribution."""
 
     node: Value  # the Value whose gradient is being passed down
     parent: Value  # the operand receiving it
@@ -126,29 +67,31 @@ class Step:
 
     def __str__(self) -> str:
         return (
-            f"{self.parent_name}.grad += {format_number(self.upstream)} (upstream)"
-            f" x {format_number(self.local)} ({self.derivative})"
-            f" = {format_number(self.contribution)}"
+            f"{self.parent_name}.grad += {shown(self.upstream)} (upstream)"
+            f" × {shown(self.local)} ({self.derivative})"
+            f" = {shown(self.contribution)}"
         )
 
     def sum_text(self) -> str:
         """The parent's gradient forming: x.grad = 3.0 + 3.0 = 6.0 (term 2 of 2: complete)."""
+        name, contribution = self.parent_name, shown(self.contribution)
         if self.terms == 1:
-            return f"{self.parent_name}.grad = {format_number(self.contribution)} (its only term: complete)"
+            return f"{name}.grad = {contribution} (its only term: complete)"
         progress = "complete" if self.term == self.terms else f"{self.terms - self.term} more to come"
         if self.term == 1:
-            return f"{self.parent_name}.grad = {format_number(self.contribution)} (term 1 of {self.terms}; {progress})"
+            return f"{name}.grad = {contribution} (term 1 of {self.terms}; {progress})"
         return (
-            f"{self.parent_name}.grad = {format_number(self.before)} + {format_term(self.contribution)}"
-            f" = {format_number(self.after)} (term {self.term} of {self.terms}: {progress})"
+            f"{name}.grad = {shown(self.before)} + {term(self.contribution)}"
+            f" = {shown(self.after)} (term {self.term} of {self.terms}: {progress})"
         )
 
 
 def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
     """Every edge of backward in the order it is applied (output first); no .grad changes.
 
-    For each node in reverse topological order, for each operand in order:
-        contribution = upstream * local,  upstream = d(output)/d(node) (complete by then).
+    The loop of ``autograd.backward.gradients``, recording each edge: for each node in
+    reverse topological order, for each operand in order,
+        contribution = upstream × local,  upstream = d(output)/d(node) (complete by then).
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward_steps takes a Value, got {type(output).__name__}")
@@ -192,4 +135,3 @@ def gradients_at(steps: list[Step], count: int, output: Value, grad: float = 1.0
     for step in steps[:count]:
         grads[step.parent] = grads.get(step.parent, 0.0) + step.contribution
     return grads
-

@@ -22,14 +22,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .engine import Value
-from .steps import Step, backward_steps, format_number, forward_order, node_names
+from autograd import rules
+from autograd.engine import Value, rule_of
+from autograd.text import shown
+
+from .frames import write_frames
+from .names import forward_order, node_names
+from .steps import Step, backward_steps
 
 USAGE = 'usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+# The functions an expression may call: the rule table's unary ops that are Value methods.
 FUNCTIONS: dict[str, Callable[..., Value]] = {
-    "exp": Value.exp, "log": Value.log, "sqrt": Value.sqrt, "tanh": Value.tanh, "sigmoid": Value.sigmoid,
-    "relu": Value.relu, "leaky_relu": Value.leaky_relu, "sin": Value.sin, "cos": Value.cos, "abs": abs,
-}  # fmt: skip
+    op: getattr(Value, op) for op in rules.UNARY if op.isidentifier() and callable(getattr(Value, op, None))
+}
 OPERATORS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"}
 MAX_LENGTH = 1000  # characters of expression
 MAX_DEPTH = 200  # levels of nesting in the expression's tree
@@ -250,18 +255,19 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def forward_rows(output: Value, names: dict[Value, str]) -> list[list[str]]:
     rows = []
     for node in forward_order(output):
-        kind = "input" if node.is_leaf and node.label else "constant" if node.is_leaf else node.op
-        if node.op in ("**", "leaky_relu") and node.arg is not None:
-            kind += f" ({node.arg:g})"
+        if node.is_leaf:
+            kind = "input" if node.label else "constant"
+        else:
+            kind = rules.symbol(rule_of(node), node.op, node.constant)
         operands = ", ".join(names[parent] for parent in node.parents)
         mark = "<- output" if node is output else ""
-        rows.append([names[node], kind, operands, format_number(node.data), mark])
+        rows.append([names[node], kind, operands, shown(node.data), mark])
     return rows
 
 
 def step_rows(steps: list[Step]) -> list[list[str]]:
-    return [[str(s.number), s.node_name, s.parent_name, format_number(s.upstream), format_number(s.local),
-             format_number(s.contribution), s.rule] for s in steps]  # fmt: skip
+    return [[str(s.number), s.node_name, s.parent_name, shown(s.upstream), shown(s.local),
+             shown(s.contribution), s.rule] for s in steps]  # fmt: skip
 
 
 def explanation(text: str, output: Value, variables: dict[str, Value], steps: list[Step]) -> str:
@@ -272,52 +278,14 @@ def explanation(text: str, output: Value, variables: dict[str, Value], steps: li
              f"backward (the chain rule, one edge at a time, from {out} back to the inputs; d{out}/d{out} = 1):"]  # fmt: skip
     if steps:
         parts.append(table(["step", "node", "parent", "upstream", "local", "contribution", "rule"], step_rows(steps)))
-        parts.append("  (parent.grad += upstream x local = contribution; upstream = d" + out + "/d(node))")
+        parts.append("  (parent.grad += upstream × local = contribution; upstream = d" + out + "/d(node))")
     else:
         parts.append("  no steps: the output is a leaf")
     parts += ["", "gradients (from backward()):"]
     width = max((len(name) for name in variables), default=0)
-    parts += [f"  d{out}/d{name.ljust(width)} = {name}.grad = {format_number(value.grad)}"
+    parts += [f"  d{out}/d{name.ljust(width)} = {name}.grad = {shown(value.grad)}"
               for name, value in variables.items()] or ["  no variables"]  # fmt: skip
     return "\n".join(parts)
-
-
-# --- pictures: one frame per step ---
-
-
-def frame_title(output: Value, steps: list[Step], number: int) -> str:
-    """What frame `number` shows: the seed (0), else step `number`'s chain-rule line."""
-    out = node_names(output)[output]
-    if number == 0:
-        return f"step 0 of {len(steps)}: the seed, d{out}/d{out} = 1.0"
-    return f"step {number} of {len(steps)}: {steps[number - 1]}"
-
-
-def frame(output: Value, steps: list[Step], number: int, captioned: bool = True) -> Any:
-    """The graph as it stands after `number` steps (0: only the seed), the current edge highlighted.
-
-    captioned: with the step's line above the graph and the legend (the web page shows both itself).
-    """
-    from .draw import draw
-
-    title = frame_title(output, steps, number) if captioned else None
-    if number == 0:
-        return draw(output, highlight=output, edge_labels=True, grads={output: 1.0}, title=title, legend=captioned)
-    return draw(output, highlight=steps[number - 1], edge_labels=True, title=title, legend=captioned)
-
-
-def write_frames(output: Value, steps: list[Step], directory: Path, picture_format: str) -> list[Path]:
-    """step_000.png (the seed), step_001.png, ...: one picture per step (replacing earlier ones)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("step_[0-9][0-9][0-9].*"):  # a previous run's frames, so none is left over
-        if old.suffix in (".png", ".svg"):
-            old.unlink()
-    written = []
-    for number in range(len(steps) + 1):
-        path = directory / f"step_{number:03d}.{picture_format}"
-        path.write_bytes(frame(output, steps, number).pipe(format=picture_format))
-        written.append(path)
-    return written
 
 
 # --- the command line ---
@@ -370,7 +338,7 @@ def explain(options: dict[str, Any]) -> int:
         written = write_frames(output, steps, Path(options["frames"]), options["format"])
         print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
     if options["html"]:
-        from ._html import write_html
+        from .page import write_html
 
         write_html(output, steps, options["expression"], Path(options["html"]))
         print(f"\nwrote {options['html']}: open it in a browser and step with the arrow keys")
