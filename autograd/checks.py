@@ -41,7 +41,7 @@ def at_least(value: Any, least: float, what: str) -> float:
     """A finite number >= least."""
     number = finite(value, what)
     if number < least:
-        raise ValueError(f"{what} must be >= {least:g}, got {number!r}")
+        raise ValueError(f"{what} must be >= {least!r}, got {number!r}")
     return number
 
 

@@ -12,29 +12,14 @@ The same seed gives the same data; the points come in a shuffled order.
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from typing import Any
+
+from autograd import checks
 
 __all__ = ["moons", "circles", "spiral", "line"]
 
 Data = tuple[list[list[float]], list[Any]]
-
-
-def _check_count(name: str, n: Any, least: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
-    if n < least:
-        raise ValueError(f"{name} must be at least {least}, got {n}")
-    return n
-
-
-def _check_real(name: str, value: Any, least: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if least is not None and value < least:
-        raise ValueError(f"{name} must be >= {least}, got {value!r}")
-    return float(value)
 
 
 def _linspace(start: float, stop: float, n: int) -> list[float]:
@@ -60,8 +45,8 @@ def moons(n: int = 100, noise: float = 0.1, seed: Any = 0) -> Data:
     Not separable by a straight line, so a network needs a hidden layer to solve it.
     noise is the standard deviation of Gaussian noise added to each coordinate.
     """
-    n = _check_count("moons: n", n, 2)
-    noise = _check_real("moons: noise", noise, 0.0)
+    n = checks.count(n, "moons: n", 2)
+    noise = checks.at_least(noise, 0.0, "moons: noise")
     rng = random.Random(seed)
     n_upper = n // 2
     upper = [(math.cos(t), math.sin(t)) for t in _linspace(0.0, math.pi, n_upper)]
@@ -72,9 +57,9 @@ def moons(n: int = 100, noise: float = 0.1, seed: Any = 0) -> Data:
 
 def circles(n: int = 100, noise: float = 0.1, seed: Any = 0, factor: float = 0.5) -> Data:
     """A circle of radius 1 (label 0) around a circle of radius factor (label 1)."""
-    n = _check_count("circles: n", n, 2)
-    noise = _check_real("circles: noise", noise, 0.0)
-    factor = _check_real("circles: factor", factor, 0.0)
+    n = checks.count(n, "circles: n", 2)
+    noise = checks.at_least(noise, 0.0, "circles: noise")
+    factor = checks.at_least(factor, 0.0, "circles: factor")
     if not factor < 1:
         raise ValueError(f"circles: factor must be < 1 (the inner circle's radius), got {factor!r}")
     rng = random.Random(seed)
@@ -92,9 +77,9 @@ def spiral(n_per_class: int = 50, classes: int = 3, seed: Any = 0, noise: float 
 
     Point i of arm k: r = i / (n - 1), t = 4k + 4r + noise * N(0, 1), x = (r sin t, r cos t).
     """
-    n = _check_count("spiral: n_per_class", n_per_class)
-    classes = _check_count("spiral: classes", classes)
-    noise = _check_real("spiral: noise", noise, 0.0)
+    n = checks.count(n_per_class, "spiral: n_per_class")
+    classes = checks.count(classes, "spiral: classes")
+    noise = checks.at_least(noise, 0.0, "spiral: noise")
     rng = random.Random(seed)
     X, y = [], []
     for k in range(classes):
@@ -111,10 +96,10 @@ def line(n: int = 50, slope: float = 2.0, intercept: float = 1.0, noise: float =
     X holds one-input samples [x], y the float targets: a first regression problem that
     a single linear neuron can solve exactly.
     """
-    n = _check_count("line: n", n)
-    slope = _check_real("line: slope", slope)
-    intercept = _check_real("line: intercept", intercept)
-    noise = _check_real("line: noise", noise, 0.0)
+    n = checks.count(n, "line: n")
+    slope = checks.finite(slope, "line: slope")
+    intercept = checks.finite(intercept, "line: intercept")
+    noise = checks.at_least(noise, 0.0, "line: noise")
     rng = random.Random(seed)
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
     return [[x] for x in xs], [slope * x + intercept + rng.gauss(0.0, noise) for x in xs]

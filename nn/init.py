@@ -29,10 +29,11 @@ the limit l = sqrt(3 v).
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Callable
 from typing import Any
+
+from autograd import checks
 
 Matrix = list[list[float]]
 Initialiser = Callable[..., Matrix]
@@ -43,20 +44,13 @@ Initialiser = Callable[..., Matrix]
 
 def _check_shape(rows: Any, cols: Any) -> None:
     """rows and cols must be positive ints (a layer has at least one neuron and one input)."""
-    for name, size in (("rows", rows), ("cols", cols)):
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"init: {name} must be an int, got {type(size).__name__}: {size!r}")
-        if size < 1:
-            raise ValueError(f"init: {name} must be at least 1, got {size}")
+    checks.count(rows, "init: rows")
+    checks.count(cols, "init: cols")
 
 
 def _check_real(name: str, value: Any) -> float:
-    """A finite int or float parameter (std, limits, gain...)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"init: {name} must be a number, got {type(value).__name__}: {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"init: {name} must be finite, got {value!r}")
-    return float(value)
+    """A finite number parameter (std, limits, gain...)."""
+    return checks.finite(value, f"init: {name}")
 
 
 def _rng(rng: random.Random | None) -> random.Random:
@@ -255,7 +249,7 @@ def weights(init: str | Initialiser, rows: int, cols: int, rng: random.Random) -
         if not isinstance(row, (list, tuple)) or len(row) != cols:
             raise ValueError(f"init {name}: row {i} must hold {cols} weights, got {row!r:.60}")
         for x in row:
-            if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x):
+            if not checks.is_real(x) or not math.isfinite(x):
                 raise ValueError(f"init {name}: row {i} holds {x!r}; weights must be finite numbers")
         checked.append([float(x) for x in row])
     return checked

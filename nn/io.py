@@ -21,6 +21,8 @@ import math
 import os
 from typing import Any
 
+from autograd import checks
+
 from .module import ACTIVATIONS, LAYER_ACTIVATIONS, MLP, Layer, Neuron
 
 __all__ = ["save", "load", "FORMAT", "VERSION"]
@@ -145,7 +147,7 @@ def _numbers(values: Any, count: int, what: str) -> list[float]:
         shape = f"a list of {len(values)}" if isinstance(values, list) else f"a {type(values).__name__}"
         raise _Problem(f"{what} must be a list of {count} numbers, got {shape}")
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not checks.is_real(value) or not math.isfinite(value):
             raise _Problem(f"{what} holds {value!r:.60}; weights must be finite numbers")
     return [float(value) for value in values]
 

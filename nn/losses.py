@@ -20,12 +20,10 @@ over every number, as PyTorch's mean over all elements.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from autograd import Value, dot, total
+from autograd import Value, checks, dot, total
 
 __all__ = [
     "mse",
@@ -45,22 +43,18 @@ __all__ = [
 # --- checking and lining up the batch ---
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _number(x: Any, what: str) -> float:
     """The float value of a Value or a number (for checking domains)."""
     if isinstance(x, Value):
         return x.data
-    if not _is_number(x):
+    if not checks.is_real(x):
         raise TypeError(f"{what} must be a number or a Value, got {type(x).__name__}: {x!r:.60}")
     return float(x)
 
 
 def _items(values: Any, what: str) -> list[Any]:
     """A batch as a list: one Value or number counts as a batch of one."""
-    if isinstance(values, Value) or _is_number(values):
+    if isinstance(values, Value) or checks.is_real(values):
         return [values]
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{what} must be a list of numbers or Values, got {type(values).__name__}")
@@ -123,8 +117,7 @@ def huber(preds: Any, targets: Any, delta: float = 1.0) -> Value:
     Quadratic (like mse) for small errors, linear (like mae) beyond delta: smooth near the
     answer and robust to outliers. Both pieces and their slopes meet at |d| = delta.
     """
-    if not _is_number(delta) or not delta > 0 or not math.isfinite(delta):
-        raise ValueError(f"huber: delta must be a positive finite number, got {delta!r}")
+    delta = checks.positive(delta, "huber: delta")
     preds, targets = _pair("huber", preds, targets)
     terms = []
     for p, t in zip(preds, targets, strict=True):
@@ -228,7 +221,7 @@ def log_softmax(values: Sequence[Any]) -> list[Value]:
 def _class_index(name: str, target: Any, i: int, classes: int) -> int:
     if isinstance(target, Value):
         target = target.data
-    if isinstance(target, bool) or not _is_number(target) or not float(target).is_integer():
+    if isinstance(target, bool) or not checks.is_real(target) or not float(target).is_integer():
         raise ValueError(f"{name}: targets[{i}] must be a class index (an int), got {target!r}")
     index = int(target)
     if not 0 <= index < classes:

@@ -17,7 +17,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value, dot, dots
+from autograd import Value, checks, dot, dots
 
 from . import init as init_module
 from .losses import softmax
@@ -42,11 +42,7 @@ def _check_activation(activation: Any, known: Sequence[str]) -> str:
 
 
 def _check_size(name: str, size: Any) -> int:
-    if isinstance(size, bool) or not isinstance(size, int):
-        raise TypeError(f"{name} must be an int, got {type(size).__name__}: {size!r}")
-    if size < 1:
-        raise ValueError(f"{name} must be at least 1, got {size}")
-    return size
+    return checks.count(size, name)
 
 
 def _make_rng(seed: Any) -> random.Random:
@@ -72,7 +68,7 @@ def _inputs(x: Any, nin: int, who: str) -> tuple[Value, ...]:
 def _constant(item: Any, who: str) -> Value:
     if isinstance(item, Value):
         return item
-    if isinstance(item, bool) or not isinstance(item, numbers.Real):
+    if not checks.is_real(item):
         raise TypeError(f"{who}: inputs must be numbers or Values, got {type(item).__name__}: {item!r:.60}")
     return Value(item)
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from autograd import Value
+from autograd import Value, checks
 
 __all__ = ["SGD"]
 
 
 def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"SGD: {name} must be a number, got {type(value).__name__}: {value!r}")
-    return float(value)
+    return checks.real(value, f"SGD: {name}")
 
 
 class SGD:

@@ -13,12 +13,11 @@ One step of gradient descent is four lines, the whole recipe of training:
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from autograd import Value, no_grad
+from autograd import Value, checks, no_grad
 
 from . import losses
 from .optim import SGD
@@ -46,11 +45,7 @@ def _check_batch_size(batch_size: Any, n: int) -> int:
     """None means the whole set (full-batch gradient descent)."""
     if batch_size is None:
         return n
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise TypeError(f"batch_size must be an int or None, got {type(batch_size).__name__}: {batch_size!r}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1 (or None for the whole set), got {batch_size}")
-    return batch_size
+    return checks.count(batch_size, "batch_size (None for the whole set)")
 
 
 def batches(
@@ -144,7 +139,7 @@ def _check_inputs(model: Any, X: list[Any]) -> None:
         if nin is not None and len(x) != nin:
             raise ValueError(f"fit: the model expected {nin} inputs, got {len(x)} in X[{i}]")
         for item in x:
-            if isinstance(item, bool) or not isinstance(item, (numbers.Real, Value)):
+            if not isinstance(item, Value) and not checks.is_real(item):
                 raise TypeError(f"fit: X[{i}] holds {item!r:.60}; inputs must be numbers")
 
 
@@ -155,10 +150,9 @@ def _check_targets(loss_function: Callable[..., Value], y: list[Any], outputs: i
 
 
 def _check_settings(epochs: Any, tol: Any) -> None:
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0):
-        raise ValueError(f"fit: tol must be None or a number >= 0, got {tol!r}")
+    checks.count(epochs, "fit: epochs")
+    if tol is not None:
+        checks.at_least(tol, 0.0, "fit: tol (None: no early stop)")
 
 
 # --- the loop ---

@@ -41,9 +41,9 @@ def test_shuffle_keeps_pairs_together_covers_everything_and_follows_the_rng():
 @pytest.mark.parametrize("X, y, batch_size, error, message", [
     ([[1], [2]], [1], None, ValueError, "X has 2 samples but y has 1"),
     ([], [], None, ValueError, "empty"),
-    ([[1]], [1], 0, ValueError, "batch_size must be at least 1"),
-    ([[1]], [1], -2, ValueError, "batch_size must be at least 1"),
-    ([[1]], [1], 2.0, TypeError, "batch_size must be an int"),
+    ([[1]], [1], 0, ValueError, r"batch_size \(None for the whole set\) must be at least 1"),
+    ([[1]], [1], -2, ValueError, r"batch_size \(None for the whole set\) must be at least 1"),
+    ([[1]], [1], 2.0, TypeError, r"batch_size \(None for the whole set\) must be an int"),
     ("ab", [1, 2], None, TypeError, "X must be a list"),
 ])
 def test_batches_bad_input_raises_at_the_call(X, y, batch_size, error, message):
@@ -181,7 +181,7 @@ def test_fit_restores_the_garbage_collector(enabled):
     ({"lr": 0.0}, ValueError, "lr must be a positive"),
     ({"lr": -1}, ValueError, "lr must be a positive"),
     ({"momentum": 1.0}, ValueError, "momentum"),
-    ({"epochs": 0}, ValueError, "epochs must be a positive int"),
+    ({"epochs": 0}, ValueError, "fit: epochs must be at least 1, got 0"),
     ({"tol": -1.0}, ValueError, "tol"),
     ({"batch_size": 0}, ValueError, "batch_size"),
     ({"X": [[0.0, 1.0], [1.0], [0.0, 0.0], [1.0, 1.0]]}, ValueError, r"expected 2 inputs, got 1 in X\[1\]"),
