@@ -59,6 +59,7 @@ class Rule(NamedTuple):
     infix: str = ""  # the Python operator of a binary op written between its operands ("+", "**")
     kind_of_slot: Callable[[int, Any], tuple[int, int]] | None = None  # slot -> (which formula, index)
     operands: tuple[str, ...] = ("u",)  # the formulas' names for the operands, one per formula
+    pytorch: Any = ""  # forward in PyTorch: a template ({u}, {a}, {b}, {k}); n-ary: (names, k) -> text
 
     def kind(self, slot: int, k: Any) -> tuple[int, int]:
         """Which of the formulas describes operand number slot, and its index i (1-based)."""
@@ -161,6 +162,12 @@ def _dot(us: tuple[float, ...], n: int) -> float:
     return total + us[2 * n] if len(us) > 2 * n else total
 
 
+def _dot_pytorch(names: list[str], n: int) -> str:
+    """w_1 * x_1 + ... + w_n * x_n (+ b) in PyTorch, from the operands' names."""
+    terms = [f"{w} * {x}" for w, x in zip(names[:n], names[n : 2 * n])]
+    return " + ".join(terms + names[2 * n :])
+
+
 def _dot_kind(slot: int, n: int) -> tuple[int, int]:
     """Operand slot of w.x + b -> (0 for w_i, 1 for x_i, 2 for b; the index i)."""
     return min(slot // n, 2), slot % n + 1
@@ -170,62 +177,63 @@ POWER_DOMAIN = "a != 0 or b >= 0, and a >= 0 or b an integer"
 
 UNARY: dict[str, Rule] = {
     "neg": Rule(
-        forward=operator.neg, symbol="-",
+        forward=operator.neg, symbol="-", pytorch="-{u}",
         local=lambda u, out, k: -1.0,
         formula=("d/du (-u) = -1",),
     ),
     "abs": Rule(
-        forward=abs, symbol="|u|",
+        forward=abs, symbol="|u|", pytorch="torch.abs({u})",
         local=lambda u, out, k: sign(u),
         formula=("d/du |u| = sign(u), 0 at u = 0",),
     ),
     "exp": Rule(
-        forward=_exp, domain="u <= 709.78 (beyond, e^u overflows a float)",
+        forward=_exp, pytorch="torch.exp({u})", domain="u <= 709.78 (beyond, e^u overflows a float)",
         local=lambda u, out, k: out,
         formula=("d/du exp(u) = exp(u)",),
     ),
     "log": Rule(
-        forward=_log, domain="u > 0",
+        forward=_log, pytorch="torch.log({u})", domain="u > 0",
         local=lambda u, out, k: ieee_divide(1.0, u),
         formula=("d/du ln(u) = 1/u",),
     ),
     "sqrt": Rule(
-        forward=_sqrt, domain="u >= 0",
+        forward=_sqrt, pytorch="torch.sqrt({u})", domain="u >= 0",
         local=lambda u, out, k: ieee_divide(0.5, out),
         formula=("d/du sqrt(u) = 1 / (2 sqrt(u))",),
     ),
     "tanh": Rule(
-        forward=math.tanh,
+        forward=math.tanh, pytorch="torch.tanh({u})",
         local=lambda u, out, k: 1.0 - out * out,
         formula=("d/du tanh(u) = 1 - tanh(u)^2",),
     ),
     "sigmoid": Rule(
-        forward=sigmoid,
+        forward=sigmoid, pytorch="torch.sigmoid({u})",
         local=lambda u, out, k: out * (1.0 - out),
         formula=("d/du sigmoid(u) = sigmoid(u) (1 - sigmoid(u))",),
     ),
     "relu": Rule(
-        forward=_relu,
+        forward=_relu, pytorch="torch.relu({u})",
         local=lambda u, out, k: heaviside(u),
         formula=("d/du relu(u) = 1 if u > 0 else 0",),
     ),
     "leaky_relu": Rule(
         forward=_leaky_relu, symbol="leaky_relu {k}",
+        pytorch="torch.nn.functional.leaky_relu({u}, {k})",
         local=lambda u, out, slope: leaky_step(u, slope),
         formula=("d/du leaky_relu(u) = 1 if u > 0 else {k}",),
     ),
     "sin": Rule(
-        forward=_sin, domain="finite u",
+        forward=_sin, pytorch="torch.sin({u})", domain="finite u",
         local=lambda u, out, k: cos(u),
         formula=("d/du sin(u) = cos(u)",),
     ),
     "cos": Rule(
-        forward=_cos, domain="finite u",
+        forward=_cos, pytorch="torch.cos({u})", domain="finite u",
         local=lambda u, out, k: -sin(u),
         formula=("d/du cos(u) = -sin(u)",),
     ),
     "**": Rule(
-        forward=_power, domain=POWER_DOMAIN, symbol="**{k}", word="pow",
+        forward=_power, domain=POWER_DOMAIN, symbol="**{k}", word="pow", pytorch="{u} ** {k}",
         local=lambda u, out, n: power_derivative(u, n),
         formula=("d/du u^{e} = {k} u^{e_1}",),
     ),
@@ -234,26 +242,31 @@ UNARY: dict[str, Rule] = {
 BINARY: dict[str, Rule] = {
     "+": Rule(
         forward=operator.add, infix="+", word="add", domain="all a, b", operands=("a", "b"),
+        pytorch="{a} + {b}",
         local=lambda a, b, out: (1.0, 1.0),
         formula=("d(a+b)/da = 1", "d(a+b)/db = 1"),
     ),
     "-": Rule(
         forward=operator.sub, infix="-", word="sub", domain="all a, b", operands=("a", "b"),
+        pytorch="{a} - {b}",
         local=lambda a, b, out: (1.0, -1.0),
         formula=("d(a-b)/da = 1", "d(a-b)/db = -1"),
     ),
     "*": Rule(
         forward=operator.mul, infix="*", symbol="×", word="mul", domain="all a, b", operands=("a", "b"),
+        pytorch="{a} * {b}",
         local=lambda a, b, out: (b, a),
         formula=("d(a×b)/da = b", "d(a×b)/db = a"),
     ),
     "/": Rule(
         forward=_divide, infix="/", word="div", domain="b != 0", operands=("a", "b"),
+        pytorch="{a} / {b}",
         local=lambda a, b, out: (ieee_divide(1.0, b), ieee_divide(-out, b)),
         formula=("d(a/b)/da = 1/b", "d(a/b)/db = -a/b^2"),
     ),
     "**": Rule(
         forward=_power, infix="**", word="pow", domain=POWER_DOMAIN, operands=("a", "b"),
+        pytorch="{a} ** {b}",
         local=lambda a, b, out: (power_derivative(a, b), exponent_derivative(a, b, out)),
         formula=("d(a^b)/da = b a^(b-1)", "d(a^b)/db = a^b ln(a)"),
     ),
@@ -262,11 +275,13 @@ BINARY: dict[str, Rule] = {
 NARY: dict[str, Rule] = {
     "sum": Rule(
         forward=lambda us, k: sum(us), symbol="Σ",
+        pytorch=lambda names, k: " + ".join(names),
         local=lambda us, out, k: (1.0,) * len(us),
         formula=("d/du_{i} (u_1 + ... + u_n) = 1",),
     ),
     "dot": Rule(
         forward=_dot, symbol="w·x+b", domain="all w, x, b", kind_of_slot=_dot_kind, operands=("w", "x", "b"),
+        pytorch=_dot_pytorch,
         local=lambda us, out, n: us[n : 2 * n] + us[:n] + (1.0,) * (len(us) - 2 * n),
         formula=("d/dw_{i} (w·x + b) = x_{i}", "d/dx_{i} (w·x + b) = w_{i}", "d/db (w·x + b) = 1"),
     ),
