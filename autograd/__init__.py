@@ -9,7 +9,8 @@
 
 The engine core, standard library only: ``rules`` (the table of derivative rules),
 ``engine`` (``Value``), ``backward`` (the chain rule), ``modes``, ``gradcheck``, with
-``functions``, ``checks``, ``text`` and ``collector`` beside them. Apart from it, and
+``functions``, ``checks``, ``text`` and ``collector`` beside them, and ``define`` (``define_op``:
+your own operations) with ``exercises`` (derivative rules for you to write, graded). Apart from it, and
 never imported by it, ``autograd.presentation`` shows the core at work (the step-through,
 pictures, the page, ``python -m autograd explain``); its names load on first use.
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 from .backward import grad, gradients, topological_order
 from .collector import restore_collector
+from .define import define_op
 from .engine import Value, dot, dots, total
 from .gradcheck import GradcheckError, gradcheck, numeric_gradient
 from .modes import detect_anomaly, no_grad
@@ -46,6 +48,7 @@ __all__ = [
     "dot",
     "dots",
     "total",
+    "define_op",
     *_PRESENTATION,
 ]
 

@@ -379,6 +379,11 @@ class Value:
         return f"Value({label}data={text.shown(self.data)}, grad={text.shown(self.grad)})"
 
     def __float__(self) -> float:
+        """float(x) = x.data; refused while backward computes derivatives as Values (create_graph),
+        where a derivative that calls math on a Value would silently lose its own derivative."""
+        if modes.ieee():
+            raise TypeError("float() of a Value while derivatives are computed as Values "
+                            "(create_graph=True): math functions drop the graph")
         return float(self.data)
 
     def __bool__(self) -> bool:

@@ -8,7 +8,7 @@ import pytest
 # the modules whose docstrings have examples
 MODULES = ["autograd", "nn", "autograd.engine", "autograd.backward", "autograd.modes", "autograd.functions",
            "autograd.text", "autograd.presentation.draw", "autograd.presentation.steps",
-           "autograd.presentation.names"]
+           "autograd.presentation.names", "autograd.define", "autograd.exercises"]
 
 
 @pytest.mark.parametrize("name", MODULES)
