@@ -244,10 +244,10 @@ def _fast_pass(output: Value, seed: float, add_to_grads: bool) -> None:
     global _pass_running
     if _pass_running:
         raise RuntimeError("backward was called from inside a running backward pass (a signal handler?)")
-    _pass_running = True
     seen = [output]  # every node whose count pass 1 touches, listed before it does
     counted = False
     try:
+        _pass_running = True  # inside the try: an interrupt right after it still clears it
         _count_consumers(output, seen)
         counted = True
         _pass_gradients_down(output, seed, add_to_grads)

@@ -120,16 +120,16 @@ def _apply_modes(node: Value) -> Value:
     """This thread's modes: detect_anomaly checks the value and remembers where the node was made;
     under no_grad the result is a constant (a leaf)."""
     mode = modes.this_thread()
-    if mode.anomaly_depth:
+    if mode.anomaly_blocks:
         site = modes.user_site()
         if not math.isfinite(node.data):
             raise FloatingPointError(
                 f"detect_anomaly: forward of {node.op} gave {node.data!r}: {describe(node)}, "
                 f"created at {site}"
             )
-        if not mode.no_grad_depth:
+        if not mode.no_grad_blocks:
             mode.sites[node] = site
-    if mode.no_grad_depth:
+    if mode.no_grad_blocks:
         return _leaf(node.data)
     return node
 

@@ -1,13 +1,14 @@
 """The modes ``no_grad`` and ``detect_anomaly``: per thread, nesting and unwinding in any order.
 
 Each thread has its own modes, as in PyTorch (and, as there, they belong to the thread,
-not to an asyncio task: tasks sharing a thread share its modes). Each mode is a depth, the
-number of its blocks open in that thread, so blocks nest, and unwind correctly even when
-they are left out of order (two generators each holding one, closed in either order).
+not to an asyncio task: tasks sharing a thread share its modes). Each block of a mode puts a
+token of its own on its thread's list and takes that token away when it ends, so blocks nest,
+and unwind correctly even when they are left out of order (two generators each holding one,
+closed in either order).
 
-An op pays one check of one global on the fast path: ``blocks_open``, the number of mode
-blocks open in all threads. Only when it is nonzero does an op look at its own thread's
-modes (``this_thread()``).
+An op pays one check of one global on the fast path: ``blocks_open``, a token for each mode
+block open in any thread. Only when there is one does an op look at its own thread's modes
+(``this_thread()``).
 """
 
 from __future__ import annotations
@@ -19,20 +20,27 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-blocks_open = 0  # mode blocks open in any thread; 0 keeps every op on the fast path
-_lock = threading.Lock()
+blocks_open: list[object] = []  # a token per mode block open in any thread; empty: every op on the fast path
 _local = threading.local()
 _hidden_directories: list[str] = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
 
 
 class ThreadModes:
-    """One thread's modes: how deep it is in no_grad and detect_anomaly blocks."""
+    """One thread's modes: its open no_grad and detect_anomaly blocks (one token each)."""
 
     def __init__(self) -> None:
-        self.no_grad_depth = 0
-        self.anomaly_depth = 0
+        self.no_grad_blocks: list[object] = []
+        self.anomaly_blocks: list[object] = []
         self.ieee_depth = 0  # inside ieee_arithmetic(): ops outside their domain give inf/nan
         self.sites: dict[Any, str] = {}  # node -> "file:line" of its creation, under detect_anomaly
+
+    @property
+    def no_grad_depth(self) -> int:
+        return len(self.no_grad_blocks)
+
+    @property
+    def anomaly_depth(self) -> int:
+        return len(self.anomaly_blocks)
 
 
 def this_thread() -> ThreadModes:
@@ -45,30 +53,38 @@ def this_thread() -> ThreadModes:
 
 
 class _Mode(contextlib.ContextDecorator):
-    """A block that turns a mode on in the thread that enters it (usable as a decorator too)."""
+    """A block that turns a mode on in the thread that enters it (usable as a decorator too).
 
-    depth = ""  # the ThreadModes field this mode counts
+    Entering adds a token to the global list first, then to the thread's; leaving removes them
+    in the other order. Each is one C call, so an interrupt in between can at worst leave a
+    global token behind (ops then look at their thread's modes: slower, never wrong), never a
+    mode on in a thread that left its block.
+    """
+
+    blocks = ""  # the ThreadModes list this mode's tokens go to
 
     def __init__(self) -> None:
-        self._entered: list[ThreadModes] = []
+        self._entered: list[tuple[ThreadModes, object]] = []
 
     def __enter__(self) -> _Mode:
-        global blocks_open
-        modes = this_thread()
-        setattr(modes, self.depth, getattr(modes, self.depth) + 1)
-        self._entered.append(modes)
-        with _lock:
-            blocks_open += 1
+        token, modes = object(), this_thread()
+        blocks_open.append(token)
+        try:
+            getattr(modes, self.blocks).append(token)
+            self._entered.append((modes, token))
+        except BaseException:
+            blocks_open.remove(token)
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
-        global blocks_open
-        modes = self._entered.pop()  # the thread that entered this block, even if another leaves it
-        setattr(modes, self.depth, getattr(modes, self.depth) - 1)
-        if not modes.anomaly_depth:
-            modes.sites.clear()
-        with _lock:
-            blocks_open -= 1
+        modes, token = self._entered.pop()  # the thread that entered this block, even if another leaves it
+        try:
+            getattr(modes, self.blocks).remove(token)
+            if not modes.anomaly_blocks:
+                modes.sites.clear()
+        finally:
+            blocks_open.remove(token)
 
 
 class no_grad(_Mode):  # noqa: N801 (PyTorch's name)
@@ -82,7 +98,7 @@ class no_grad(_Mode):  # noqa: N801 (PyTorch's name)
         (True, 4.0)
     """
 
-    depth = "no_grad_depth"
+    blocks = "no_grad_blocks"
 
 
 class detect_anomaly(_Mode):  # noqa: N801 (PyTorch's name)
@@ -92,12 +108,12 @@ class detect_anomaly(_Mode):  # noqa: N801 (PyTorch's name)
     the node, as ``torch.autograd.detect_anomaly``. Slower: use it to find a problem.
     """
 
-    depth = "anomaly_depth"
+    blocks = "anomaly_blocks"
 
 
 def grad_enabled() -> bool:
     """False inside ``no_grad()`` in this thread."""
-    return not (blocks_open and this_thread().no_grad_depth)
+    return not (blocks_open and this_thread().no_grad_blocks)
 
 
 def anomaly_sites() -> dict | None:
@@ -105,7 +121,7 @@ def anomaly_sites() -> dict | None:
     if not blocks_open:
         return None
     modes = this_thread()
-    return modes.sites if modes.anomaly_depth else None
+    return modes.sites if modes.anomaly_blocks else None
 
 
 @contextlib.contextmanager
