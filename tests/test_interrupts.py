@@ -13,7 +13,7 @@ import sys
 import pytest
 
 import nn
-from autograd import Value, detect_anomaly, dot, gradients, grad, topological_order, total
+from autograd import Value, detect_anomaly, dot, grad, gradients, topological_order, total
 
 ENGINE = os.path.dirname(os.path.abspath(topological_order.__code__.co_filename)) + os.sep
 
