@@ -41,6 +41,12 @@ def topological_order(output: Value) -> list[Value]:
 
     Kahn's algorithm, run from the output: count each node's consumers (the operand slots
     that use it), then take the output, and take each node once its last consumer is taken.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
+    >>> y = x * w; y.label = "y"
+    >>> [v.label for v in topological_order(y)]
+    ['w', 'x', 'y']
     """
     if not isinstance(output, Value):
         raise TypeError(f"topological_order takes a Value, got {type(output).__name__}")
@@ -78,6 +84,12 @@ def gradients(output: Value, seed: float = 1.0) -> dict[Value, float]:
 
     Reverse topological order makes each node's gradient complete before it is passed on;
     each edge adds one product, the chain rule. No ``.grad`` is changed.
+
+    >>> from autograd import Value
+    >>> x = Value(2.0); w = Value(-3.0)
+    >>> d = gradients(x * w + x)          # d/dx = w + 1, d/dw = x
+    >>> d[x], d[w], x.grad
+    (-2.0, 2.0, 0.0)
     """
     grads = {output: seed}
     for node in reversed(topological_order(output)):  # the output first, the inputs last
@@ -114,7 +126,19 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """[d output / d input for each input]; .grad untouched; 0.0 for an input output ignores."""
+    """[d output / d input for each input]; .grad untouched; 0.0 for an input output ignores.
+
+    As ``torch.autograd.grad``. With create_graph=True the derivatives are Values themselves, so
+    they can be differentiated again (second derivatives).
+
+    >>> from autograd import Value
+    >>> x = Value(3.0); y = Value(5.0)
+    >>> grad(x * x, [x, y])               # d(x^2)/dx = 2x = 6; y is not used
+    [6.0, 0.0]
+    >>> (dx,) = grad(x ** 3, [x], create_graph=True)   # 3x^2 = 27, as a Value
+    >>> grad(dx, [x])                     # d(3x^2)/dx = 6x = 18
+    [18.0]
+    """
     if not isinstance(output, Value):
         raise TypeError(f"grad takes a Value as output, got {type(output).__name__}")
     inputs = list(inputs)

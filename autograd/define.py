@@ -60,6 +60,18 @@ def define_op(
     binary: forward(a, b) -> float,  local(a, b, out) -> (d out/da, d out/db), formula: two str
     The arity is forward's number of parameters. check_at: the points (tuples for a binary op)
     where local is compared with central differences; check=False skips the comparison.
+
+    The check grades the derivative you wrote: a wrong one is refused with the point, your value,
+    the numerical one, and the likely mistake (a sign, a factor of 2).
+
+    >>> import math
+    >>> from autograd import Value
+    >>> cube = define_op("cube", lambda u: u ** 3, lambda u, out: 3 * u ** 2, "3u^2")
+    >>> x = Value(2.0); y = cube(x); y.backward(); y.data, x.grad
+    (8.0, 12.0)
+    >>> define_op("cube2", lambda u: u ** 3, lambda u, out: 2 * u ** 2, "2u^2")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    autograd.gradcheck.GradcheckError: cube2: the derivative you wrote does not match ...
     """
     name = _check_name(name)
     arity = _arity(forward)

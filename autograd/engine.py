@@ -560,7 +560,16 @@ _JUST_VALUES = {Value}
 
 
 def total(values: Iterable[Any]) -> Value:
-    """One n-ary node: u_1 + u_2 + ... + u_n (each d/du_i = 1). Empty -> ValueError."""
+    """One n-ary node: u_1 + u_2 + ... + u_n (each d/du_i = 1). Empty -> ValueError.
+
+    One node for the whole sum, where ``sum(values)`` would build n - 1 "+" nodes.
+
+    >>> a, b = Value(1.0), Value(2.0)
+    >>> s = total([a, b, 3.0]); s.data, s.op
+    (6.0, 'sum')
+    >>> s.backward(); a.grad, b.grad
+    (1.0, 1.0)
+    """
     operands = _as_values(values, "total")
     if not operands:
         raise ValueError("total of an empty sequence: give at least one value")
@@ -571,6 +580,12 @@ def dot(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Valu
     """One n-ary node: w . x + b = w_1 x_1 + ... + w_n x_n + b (a neuron's weighted sum).
 
     d/dw_i = x_i, d/dx_i = w_i, d/db = 1. Its parents are (w_1..w_n, x_1..x_n, b).
+
+    >>> w = [Value(2.0), Value(-1.0)]
+    >>> z = dot(w, [3.0, 4.0], bias=0.5); z.data     # 2*3 - 1*4 + 0.5
+    2.5
+    >>> z.backward(); [wi.grad for wi in w]           # d z / d w_i = x_i
+    [3.0, 4.0]
     """
     n = len(weights)
     if n != len(inputs) or not n:

@@ -106,6 +106,13 @@ class detect_anomaly(_Mode):  # noqa: N801 (PyTorch's name)
 
     The error names the op, its operands' values and the file:line of your code that made
     the node, as ``torch.autograd.detect_anomaly``. Slower: use it to find a problem.
+
+    >>> from autograd import Value
+    >>> x = Value(1e200)
+    >>> with detect_anomaly():  # doctest: +ELLIPSIS
+    ...     y = x * x                         # 1e400 overflows to inf
+    Traceback (most recent call last):
+    FloatingPointError: detect_anomaly: forward of * gave inf: 1e+200 * 1e+200, created at ...
     """
 
     blocks = "anomaly_blocks"

@@ -34,6 +34,27 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 LAYER_ACTIVATIONS = (*ACTIVATIONS, "softmax")
 
 
+class Outputs(list):
+    """A layer's or an MLP's outputs: a plain list of Values, with a helpful error for Value methods.
+
+    micrograd's MLP returns a bare Value when the last layer has one neuron; chainrule always
+    returns a list, so ``model(x).backward()`` would be a bare AttributeError. Here it says what to
+    do instead: pick an output, ``out[0].backward()``.
+    """
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or not hasattr(Value, name):
+            raise AttributeError(f"'list' object has no attribute {name!r}")
+        raise AttributeError(
+            f"a layer's or an MLP's output is a list of {len(self)} Value(s), not a Value, so it has no "
+            f".{name}: pick an output, e.g. out[0].{name}"
+            + ("()" if callable(getattr(Value, name)) else "")
+            + " (chainrule's outputs are always lists, even for one neuron)"
+        )
+
+
 def _check_activation(activation: Any, known: Sequence[str]) -> str:
     if isinstance(activation, str) and activation in known:
         return activation
@@ -168,9 +189,9 @@ class Layer(Module):
         # each neuron's w.x + b as one node, the shared inputs read once for the layer
         sums = dots([neuron.w for neuron in self.neurons], x, [neuron.b for neuron in self.neurons])
         if self.activation == "softmax":
-            return softmax(sums)
+            return Outputs(softmax(sums))
         activate = ACTIVATIONS[self.activation]
-        return sums if activate is None else list(map(activate, sums))
+        return Outputs(sums if activate is None else map(activate, sums))
 
     def parameters(self) -> list[Value]:
         """Neuron by neuron: its weights, then its bias."""

@@ -9,7 +9,7 @@ from autograd import rules
 
 # the modules whose docstrings have examples
 MODULES = ["autograd", "nn", "autograd.engine", "autograd.backward", "autograd.modes", "autograd.functions",
-           "autograd.text", "autograd.presentation.draw", "autograd.presentation.steps",
+           "autograd.text", "autograd.gradcheck", "autograd.presentation.draw", "autograd.presentation.steps",
            "autograd.presentation.names", "autograd.define", "autograd.exercises"]
 
 

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from autograd import GradcheckError, Value, detect_anomaly, grad, gradcheck, no_grad, rules
+from autograd.modes import grad_enabled
 
 
 def test_no_grad_records_no_parents():
@@ -131,3 +132,42 @@ def test_gradcheck_rejects_bad_arguments():
         gradcheck(lambda a: a, ["x"])
     with pytest.raises(ValueError, match="eps"):
         gradcheck(lambda a: a, [1.0], eps=0)
+
+
+def _held_open(mode):
+    """A generator that enters mode and yields inside it: its block exits when it is closed."""
+    with mode():
+        yield
+
+
+def test_detect_anomaly_blocks_exited_out_of_order_leave_no_stale_state():
+    first, second = _held_open(detect_anomaly), _held_open(detect_anomaly)
+    next(first)
+    next(second)
+    first.close()  # exits the outer block before the inner one
+    with pytest.raises(FloatingPointError):
+        Value(1e200) * Value(1e200)  # the second block is still open
+    second.close()
+    with no_grad():  # all blocks closed: IEEE again, no FloatingPointError
+        assert (Value(1e200) * Value(1e200)).data == float("inf")
+    assert (Value(1e200) * Value(1e200)).data == float("inf")
+
+
+def test_no_grad_blocks_exited_out_of_order_unwind_in_any_order():
+    outer, inner = _held_open(no_grad), _held_open(no_grad)
+    next(outer)
+    next(inner)
+    outer.close()
+    assert not grad_enabled()  # the inner block still holds
+    inner.close()
+    assert grad_enabled()
+    x = Value(2.0)
+    assert (x * x)._prev == (x, x)
+
+
+def test_an_exception_inside_mixed_blocks_restores_every_mode():
+    with pytest.raises(KeyError):
+        with no_grad(), detect_anomaly():
+            raise KeyError("boom")
+    assert grad_enabled()
+    assert (Value(1e200) * Value(1e200)).data == float("inf")
