@@ -18,13 +18,14 @@ DESCRIPTION = (
 )
 
 
-def tour(root: Path, quick: bool = False, progress: bool = True) -> tuple[list[Result], Path]:
+def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0) -> tuple[list[Result], Path]:
     """Run every demo in order, write index.html, print the list of every file written."""
     start = time.perf_counter()
     results = []
     for number, name in enumerate(DEMOS, 1):
         module = importlib.import_module(f"demos.{name}")
-        results.append(run_demo(module, root, quick, progress, number_in_tour=f"{number}/{len(DEMOS)}  "))
+        results.append(run_demo(module, root, quick, progress, number_in_tour=f"{number}/{len(DEMOS)}  ",
+                                  seed=seed))
     seconds = time.perf_counter() - start
     index = write_index(root, results, seconds)
     files = [written.path for result in results for written in result.written]
@@ -36,9 +37,9 @@ def tour(root: Path, quick: bool = False, progress: bool = True) -> tuple[list[R
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """python -m demos [--out DIR] [--quick] [--no-progress]."""
+    """python -m demos [--out DIR] [--quick] [--no-progress] [--seed N]."""
     options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
-    tour(options.out, options.quick, not options.no_progress)
+    tour(options.out, options.quick, not options.no_progress, options.seed)
     return 0
 
 

@@ -29,13 +29,33 @@ COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4
 CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a"]  # class 0, 1, 2
 
 
+VERDICTS = ("holds", "nuanced", "contradicted")
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One claim shown by a run: the line printed, and the numbers in it (for the tests)."""
+    """One claim shown by a run: the line printed, and the numbers in it (for the tests).
+
+    A finding that measures one of the lecture's claims (``../shared/CLAIMS.md``: C01-C31) names it in
+    ``claim``, gives the ``verdict`` its measurement supports ("holds", "nuanced" or "contradicted",
+    chosen by the code from the measured numbers, never fixed text) and the ``pictures`` that show it
+    (file names inside the demo's folder, as given to ``Output.save``).
+    """
 
     name: str
     text: str
     values: dict[str, Any] = field(default_factory=dict)
+    claim: str = ""
+    verdict: str = ""
+    pictures: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """A claim's finding has a verdict from VERDICTS; a finding without a claim has none."""
+        if self.claim and self.verdict not in VERDICTS:
+            raise ValueError(f"finding {self.name!r} for {self.claim}: verdict must be one of {VERDICTS}, "
+                             f"not {self.verdict!r}")
+        if not self.claim and self.verdict:
+            raise ValueError(f"finding {self.name!r} has a verdict but names no claim")
 
     def __str__(self) -> str:
         """The finding's line."""
@@ -119,13 +139,18 @@ class Result:
 
 
 def run_demo(module: ModuleType, root: Path, quick: bool = False, progress: bool = True,
-             number_in_tour: str = "") -> Result:
-    """Print the demo's header, run it, print its findings and files; return what it did."""
+             number_in_tour: str = "", seed: int = 0) -> Result:
+    """Print the demo's header, run it, print its findings and files; return what it did.
+
+    The demo's settings get ``seed`` (``settings["seed"]``): every random draw of the demo is shifted
+    by it, so ``--seed N`` runs the same experiments on other data and other initial weights.
+    """
     print(f"\n{RULE}\n{number_in_tour}{module.NAME}: {module.TITLE}\n{RULE}")
     print(module.INTRO.strip() + "\n", flush=True)
     out = Output(root, module.NAME)
     start = time.perf_counter()
-    findings = module.run(out, module.QUICK if quick else module.FULL, progress=progress)
+    settings = dict(module.QUICK if quick else module.FULL, seed=seed)
+    findings = module.run(out, settings, progress=progress)
     seconds = time.perf_counter() - start
     print()
     for finding in findings:
@@ -149,6 +174,9 @@ def parser(description: str, prog: str) -> argparse.ArgumentParser:
     arguments.add_argument("--quick", action="store_true",
                            help="smaller experiments (seconds, for a quick look or the tests)")
     arguments.add_argument("--no-progress", action="store_true", help="hide the training progress bars")
+    arguments.add_argument("--seed", type=int, default=0, metavar="N",
+                           help="shift every random seed of the experiments by N (default 0): other data, "
+                                "other initial weights, the same verdicts")
     return arguments
 
 
@@ -156,7 +184,7 @@ def main_for(module: ModuleType, argv: Sequence[str] | None = None) -> int:
     """python -m demos.NAME: run one demo."""
     description = f"{module.TITLE}. {module.INTRO.strip()}"
     options = parser(description, f"python -m demos.{module.NAME}").parse_args(argv)
-    run_demo(module, options.out, options.quick, not options.no_progress)
+    run_demo(module, options.out, options.quick, not options.no_progress, seed=options.seed)
     return 0
 
 
