@@ -48,7 +48,7 @@ def define_op(
     name: str,
     forward: Callable[..., float],
     local: Callable[..., Any],
-    formula: str | Sequence[str],
+    formula: str | Sequence[str] | None = None,
     *,
     check: bool = True,
     check_at: Sequence[Any] | None = None,
@@ -58,7 +58,8 @@ def define_op(
 
     unary:  forward(u) -> float,     local(u, out) -> d out/du,              formula: one str
     binary: forward(a, b) -> float,  local(a, b, out) -> (d out/da, d out/db), formula: two str
-    The arity is forward's number of parameters. check_at: the points (tuples for a binary op)
+    The arity is forward's number of parameters; formula defaults to the derivative's name
+    ("d/du name(u)"). check_at: the points (tuples for a binary op)
     where local is compared with central differences; check=False skips the comparison.
 
     The check grades the derivative you wrote: a wrong one is refused with the point, your value,
@@ -75,7 +76,7 @@ def define_op(
     """
     name = _check_name(name)
     arity = _arity(forward)
-    formulas = _check_formulas(formula, arity)
+    formulas = _check_formulas(formula, arity, name)
     if not callable(local):
         raise TypeError(f"define_op({name!r}): local must be a function, got {type(local).__name__}")
     if check:
@@ -130,7 +131,10 @@ def _arity_by_calling(forward: Callable[..., Any]) -> int:
     raise TypeError("define_op: cannot tell how many operands forward takes; give a def or a lambda")
 
 
-def _check_formulas(formula: Any, arity: int) -> tuple[str, ...]:
+def _check_formulas(formula: Any, arity: int, name: str) -> tuple[str, ...]:
+    """The formula shown to learners, one per operand; by default it names the derivative."""
+    if formula is None:
+        return (f"d/du {name}(u)",) if arity == 1 else (f"d/da {name}(a, b)", f"d/db {name}(a, b)")
     formulas = (formula,) if isinstance(formula, str) else tuple(formula)
     if len(formulas) != arity or not all(isinstance(text, str) for text in formulas):
         wanted = "one str" if arity == 1 else "two str, one per operand: ('d/da ... = ...', 'd/db ... = ...')"

@@ -45,10 +45,12 @@ class Outputs(list):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
+        """Only for names a list lacks: the advice when Value has the name, a plain error otherwise."""
         if name.startswith("__") or not hasattr(Value, name):
             raise AttributeError(f"'list' object has no attribute {name!r}")
         raise AttributeError(
-            f"a layer's or an MLP's output is a list of {len(self)} Value(s), not a Value, so it has no "
+            f"a layer's or an MLP's output is a list of {len(self)} Value{'' if len(self) == 1 else 's'}, "
+            f"not a Value, so it has no "
             f".{name}: pick an output, e.g. out[0].{name}"
             + ("()" if callable(getattr(Value, name)) else "")
             + " (chainrule's outputs are always lists, even for one neuron)"
