@@ -16,9 +16,12 @@ the file and the problem.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import secrets
+import stat
 from typing import Any
 
 from autograd import checks
@@ -64,7 +67,12 @@ def _record(model: Any) -> dict[str, Any]:
 
 
 def save(model: Any, path: str | os.PathLike) -> None:
-    """Write model to path as JSON (written to a temporary file, then renamed: never half-written)."""
+    """Write model to path as JSON, atomically: a reader sees the old file or the new one, never half.
+
+    The text goes to a new temporary file beside the target (a random name, created exclusively,
+    so two writers never share one and a planted symlink is never followed), is flushed to disk,
+    then renamed over the target. An existing target keeps its permissions.
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save takes a file path (str or os.PathLike), got {type(path).__name__}")
     record = _record(model)
@@ -72,14 +80,42 @@ def save(model: Any, path: str | os.PathLike) -> None:
         text = json.dumps(record, allow_nan=False)
     except ValueError:
         raise ValueError(f"save: the model has nan or inf weights, which JSON cannot store ({path})") from None
-    temporary = f"{os.fspath(path)}.tmp"
+    target = os.fspath(path)
+    descriptor, temporary = _create_temporary(target)
     try:
-        with open(temporary, "w", encoding="utf-8") as file:
+        with open(descriptor, "w", encoding="utf-8") as file:
             file.write(text)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
+            file.flush()
+            os.fsync(file.fileno())
+        _keep_permissions(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
             os.remove(temporary)
+        raise
+
+
+def _create_temporary(target: str) -> tuple[int, str]:
+    """A new file in the target's folder, created exclusively (O_EXCL), never through a symlink."""
+    folder = os.path.dirname(target) or "."
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f".chainrule-{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name  # the umask applies, as for any new file
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"save: could not create a temporary file in {folder!r}")
+
+
+def _keep_permissions(target: str, temporary: str) -> None:
+    """An existing target's permission bits (0600 stays 0600) go to the file that replaces it."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        os.chmod(temporary, stat.S_IMODE(mode))
 
 
 # --- loading: read, parse, check, build ---
@@ -90,18 +126,8 @@ class _Problem(Exception):
 
 
 def _read_text(path: Any) -> str:
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise _Problem(f"the file is {size} bytes, more than the {MAX_BYTES} a model file may have")
-        with open(path, "rb") as file:
-            raw = file.read()
-    except FileNotFoundError:
-        raise _Problem("no such file") from None
-    except IsADirectoryError:
-        raise _Problem("it is a directory, not a model file") from None
-    except OSError as error:
-        raise _Problem(f"cannot read it ({error.strerror or error})") from None
+    """The file's text: only a regular file, at most MAX_BYTES, read without ever blocking."""
+    raw = _read_bytes(path)
     if not raw.strip():
         raise _Problem("the file is empty")
     if b"\x00" in raw:
@@ -110,6 +136,42 @@ def _read_text(path: Any) -> str:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError:
         raise _Problem("it is not UTF-8 text (a binary file?), not a JSON model file") from None
+
+
+def _read_bytes(path: Any) -> bytes:
+    """Open without blocking (a FIFO would wait forever), check it is a regular file, read <= MAX_BYTES."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise _Problem("no such file") from None
+    except IsADirectoryError:
+        raise _Problem("it is a directory, not a model file") from None
+    except OSError as error:
+        raise _Problem(f"cannot read it ({error.strerror or error})") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise _Problem("it is a directory, not a model file")
+        raise _Problem("it is not a regular file (a device, a pipe or a socket), not a model file")
+    with open(descriptor, "rb") as file:
+        if os.fstat(file.fileno()).st_size > MAX_BYTES:
+            raise _Problem(f"the file is more than {MAX_BYTES} bytes, the most a model file may have")
+        try:
+            return _read_at_most(file, MAX_BYTES)
+        except OSError as error:
+            raise _Problem(f"cannot read it ({error.strerror or error})") from None
+
+
+def _read_at_most(file: Any, limit: int) -> bytes:
+    """The file's bytes, in chunks (memory follows the file, not the limit); _Problem past limit."""
+    chunks, total = [], 0
+    while chunk := file.read(1 << 20):
+        total += len(chunk)
+        if total > limit:  # the file grew after its size was checked
+            raise _Problem(f"the file is more than {limit} bytes, the most a model file may have")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _reject_constant(name: str) -> None:
@@ -146,10 +208,27 @@ def _numbers(values: Any, count: int, what: str) -> list[float]:
     if not isinstance(values, list) or len(values) != count:
         shape = f"a list of {len(values)}" if isinstance(values, list) else f"a {type(values).__name__}"
         raise _Problem(f"{what} must be a list of {count} numbers, got {shape}")
+    numbers = []
     for value in values:
-        if not checks.is_real(value) or not math.isfinite(value):
-            raise _Problem(f"{what} holds {value!r:.60}; weights must be finite numbers")
-    return [float(value) for value in values]
+        if not checks.is_real(value) or not _finite(value):
+            raise _Problem(f"{what} holds {_shown(value)}; weights must be finite numbers")
+        numbers.append(float(value))
+    return numbers
+
+
+def _finite(value: float | int) -> bool:
+    """A finite float, or an int small enough to be one (a 310-digit integer is not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, cut to 60 characters (a huge integer as its number of digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        return f"an integer of {len(str(abs(value)))} digits"
+    return f"{value!r:.60}"
 
 
 def _check_layers(layers: Any, sizes: list[int]) -> list[tuple[list[list[float]], list[float]]]:
