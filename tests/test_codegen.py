@@ -463,3 +463,23 @@ def test_check_accepts_a_right_backward_and_names_what_is_wrong():
     assert "d/dx1" not in str(caught.value)
     with pytest.raises(GradcheckError, match="must return"):
         f.check(lambda *values: 1.0)
+
+
+# --- python -m autograd explain ... --code ---
+
+
+def test_explain_code_prints_the_staged_code_that_computes_the_gradients(capsys):
+    from autograd.presentation.cli import main
+
+    assert main(["explain", "relu(x*w + b) * 2", "x=2", "w=-3", "b=6.88", "--code"]) == 0
+    printed = capsys.readouterr().out
+    source = printed.split("staged code (forward, then backward, one edge a line):\n", 1)[1]
+    assert source.startswith("def forward_backward(x, w, b):") and "# d/du relu(u) = 1 if u > 0 else 0" in source
+    scope = {"math": math}
+    exec(source, scope)
+    value, grads = scope["forward_backward"](2.0, -3.0, 6.88)
+    x, w, b = Value(2.0), Value(-3.0), Value(6.88)
+    out = (x * w + b).relu() * 2
+    assert (value, grads) == (out.data, grad(out, [x, w, b]))
+    assert main(["explain", "x*w", "x=2", "w=3"]) == 0
+    assert "staged code" not in capsys.readouterr().out
