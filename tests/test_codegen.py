@@ -483,3 +483,19 @@ def test_explain_code_prints_the_staged_code_that_computes_the_gradients(capsys)
     assert (value, grads) == (out.data, grad(out, [x, w, b]))
     assert main(["explain", "x*w", "x=2", "w=3"]) == 0
     assert "staged code" not in capsys.readouterr().out
+
+
+# --- the benchmark's staged step (benchmarks/mlp.py) computes the float floor's numbers ---
+
+
+def test_the_staged_mlp_step_matches_the_float_floor():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import mlp, suite
+
+    reference = mlp.floor(n=6, steps=2, warmup=1)
+    result = mlp.staged(n=6, steps=2, warmup=1)
+    assert suite.mismatch(result, reference) is None
+    assert result["loss"] == pytest.approx(reference["loss"], rel=1e-12)
