@@ -298,6 +298,7 @@ class _Writer:
         self.names: dict[Value, str] = {}
         self.grad_names: dict[Value, str] = {}
         self.ops: dict[str, rules.Rule] = {}  # the namespace of ops defined with define_op
+        self._given_grads: set[Value] = set()  # the nodes whose gradient variable has been assigned
         self._name_all()
 
     # --- names ---
@@ -305,8 +306,9 @@ class _Writer:
     def _name_all(self) -> None:
         taken = set(RESERVED)
         counts: dict[str, int] = {}
-        for index, node in enumerate(self.inputs, 1):
-            self._name(node, identifier(node.label) or f"input{index}", bool(node.label), taken, counts)
+        for node in self.inputs:
+            label = identifier(node.label)
+            self._name(node, label or "input", bool(label), taken, counts)  # input1, input2... unlabelled
         for node in self.order:
             if not node.is_leaf and node not in self.names:
                 label = identifier(node.label)
