@@ -177,7 +177,8 @@ class StagedCode:
             raise TypeError(f"{FUNCTION_NAME} takes {len(self.names)} input values "
                             f"({', '.join(self.names)}), got {len(values)}")
         if not set(map(type, values)) <= {float}:
-            values = tuple(checks.real(v, f"{FUNCTION_NAME}'s input {name}") for v, name in zip(values, self.names))
+            values = tuple(checks.real(value, f"{FUNCTION_NAME}'s input {name}")
+                           for value, name in zip(values, self.names))
         return self.function(*values)
 
     def __repr__(self) -> str:
@@ -212,7 +213,8 @@ class StagedCode:
         try:
             value, grads = got
             pairs = [("the value", value, expected[0])] + [
-                (f"d/d{name}", mine, theirs) for name, mine, theirs in zip(self.names, list(grads), expected[1], strict=True)]
+                (f"d/d{name}", mine, theirs)
+                for name, mine, theirs in zip(self.names, list(grads), expected[1], strict=True)]
         except (TypeError, ValueError):
             return [f"  at {where}: your function must return (value, [one gradient per input: "
                     f"{', '.join(self.names)}]), got {got!r:.80}"]
@@ -292,7 +294,7 @@ class _Writer:
         self.inputs = inputs
         self.order = _forward_order(out)
         input_set = set(inputs)
-        self.needs_grad: dict[Value, bool] = {}  # node -> True when some input is below it (its gradient is needed)
+        self.needs_grad: dict[Value, bool] = {}  # node -> some input is below it (its gradient is needed)
         for node in self.order:
             self.needs_grad[node] = node in input_set or any(self.needs_grad[p] for p in node.parents)
         self.names: dict[Value, str] = {}
@@ -453,13 +455,14 @@ class _Writer:
             return []
         out = self.names.get(self.out, "out")
         lines: list[tuple[str, str] | str] = [
-            f"# backward: one line per edge, from {out} down: operand's grad += local derivative × node's grad",
+            f"# backward: one line per edge, from {out} down: "
+            "operand's grad += local derivative × node's grad",
             f"{self.grad_names[self.out]} = 1.0"]
         for node, slot, parent in self._edges():
             assign = "+=" if parent in self._given_grads else "="
             self._given_grads.add(parent)
-            code = f"{self.grad_names[parent]} {assign} {self.local_code(node, slot)} * {self.grad_names[node]}"
-            lines.append((code, self._formula(node, slot)))
+            contribution = f"{self.local_code(node, slot)} * {self.grad_names[node]}"
+            lines.append((f"{self.grad_names[parent]} {assign} {contribution}", self._formula(node, slot)))
         return lines
 
     def folded_backward(self) -> list[tuple[str, str] | str]:
@@ -477,7 +480,7 @@ class _Writer:
                 lines += self._sum_line(node, terms.pop(node))
             local = self.local_code(node, slot)
             upstream = self.grad_names[node]
-            term = upstream if local == "1.0" else f"-{upstream}" if local == "-1.0" else f"{local} * {upstream}"
+            term = {"1.0": upstream, "-1.0": f"-{upstream}"}.get(local, f"{local} * {upstream}")
             terms.setdefault(parent, []).append(term)
         for node in self.inputs:
             if node in terms:

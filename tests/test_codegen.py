@@ -103,12 +103,14 @@ def test_the_readable_source_has_one_line_per_node_and_per_edge():
     lines = codegen(out, inputs).source.splitlines()
     assert lines[0] == "def forward_backward(x1, x2, w1, w2, b):"
     assert lines[-1] == "    return out, [x1_grad, x2_grad, w1_grad, w2_grad, b_grad]"
-    forward = [line for line in lines if line.split("=")[0].strip() in ("mul1", "mul2", "add1", "add2", "out")]
+    targets = ("mul1", "mul2", "add1", "add2", "out")
+    forward = [line for line in lines if line.split("=")[0].strip() in targets]
     backward = [line for line in lines if "_grad" in line.split("=")[0] and "# d" in line]
     assert len(forward) == 5  # 2 products, 2 sums, tanh
     assert len(backward) == 9  # the edges: as many as backward_steps has
     assert "    add2_grad = (1.0 - out * out) * out_grad  # d/du tanh(u) = 1 - tanh(u)^2" in lines
-    assert any(line.strip().startswith("x1_grad = w1 * mul1_grad") and "d(a×b)/da = b" in line for line in lines)
+    assert any(line.strip().startswith("x1_grad = w1 * mul1_grad") and "d(a×b)/da = b" in line
+               for line in lines)
 
 
 def test_the_fast_source_is_shorter_and_gives_the_same_numbers():
@@ -181,7 +183,8 @@ def test_every_binary_op_of_the_table(op, a, b, c, d):
 
 def test_power_at_its_edges():
     """0 ** b, a negative base, a fractional exponent: the engine's errors, or IEEE infinities."""
-    points = [[0.0, 0.5], [0.0, 2.0], [0.0, 0.0], [0.0, -1.0], [-2.0, 3.0], [-2.0, 0.5], [2.0, 0.5], [1e300, 2.0]]
+    points = [[0.0, 0.5], [0.0, 2.0], [0.0, 0.0], [0.0, -1.0], [-2.0, 3.0], [-2.0, 0.5], [2.0, 0.5],
+              [1e300, 2.0]]
     assert_matches(lambda a, b: a**b, *points)
 
 
@@ -319,10 +322,16 @@ def test_random_expressions_match_grad_at_their_inputs_and_elsewhere(tree, first
 
 # --- safety: labels are never code ---
 
-HOSTILE = ['"', "'''", "a\nimport os", "x\r\n#", "line\u2028break", "tab\there", "__import__('os').system('x')",
-           "α", "x₁", "é", "😀", "def", "lambda", "class", "None", "True", "match", "math", "ops", "sum", "abs",
-           "forward_backward", "ieee_power", "mul1", "add1", "x", "x", "x_grad", "", "1abc", "_", "__", "a" * 500,
+HOSTILE = ['"', "'''", "a\nimport os", "x\r\n#", "line\u2028break", "tab\there",
+           "__import__('os').system('x')", "α", "x₁", "é", "😀", "def", "lambda", "class", "None", "True",
+           "match", "math", "ops", "sum", "abs", "forward_backward", "ieee_power", "mul1", "add1", "x", "x",
+           "x_grad", "", "1abc", "_", "__", "a" * 500,
            "\\", "# comment", "print", "grad", "b_2", "{u}", "%s"]
+
+
+def safe(name: str) -> bool:
+    """An identifier of our own making: no keyword, builtin or name the code uses, no leading _."""
+    return name.isidentifier() and name not in RESERVED and not name.startswith("_")
 
 
 def names_in_code(source: str) -> set[str]:
@@ -342,13 +351,14 @@ def test_hostile_labels_become_safe_unique_identifiers():
         function = tree.body[-1]
         parameters = [argument.arg for argument in function.args.args]
         assert parameters == f.names and len(set(parameters)) == len(HOSTILE)
-        assert all(name.isidentifier() and name not in RESERVED and not name.startswith("_") for name in parameters)
+        assert all(safe(name) for name in parameters)
         calls = {ast.unparse(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
         assert calls <= {"math.tanh", "sum"}
-        assert not any(isinstance(node, (ast.Import, ast.ImportFrom, ast.Lambda, ast.ClassDef)) for node in ast.walk(tree))
+        refused = (ast.Import, ast.ImportFrom, ast.Lambda, ast.ClassDef)
+        assert not any(isinstance(node, refused) for node in ast.walk(tree))
         assigned = {target.id for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AugAssign))
                     for target in (node.targets if isinstance(node, ast.Assign) else [node.target])}
-        assert all(name.isidentifier() and name not in RESERVED and not name.startswith("_") for name in assigned)
+        assert all(safe(name) for name in assigned)
         used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         assert used <= set(parameters) | assigned | {"math", "sum"}
         assert names_in_code(f.source) <= used | {"def", "return", "tanh", "forward_backward"}
@@ -365,11 +375,13 @@ def test_the_source_has_exactly_the_lines_it_should():
     out = (leaves[0] * leaves[1] + leaves[2]).relu()
     out.label = "o\n\u0085x"
     f = codegen(out, leaves)
-    assert len(f.source.splitlines()) == 1 + 1 + 3 + 2 + 5 + 1  # def, comment, 3 nodes, comment + seed, 5 edges, return
+    # def, a comment, 3 nodes, a comment and the seed, 5 edges, return
+    assert len(f.source.splitlines()) == 1 + 1 + 3 + 2 + 5 + 1
 
 
 def test_identifiers_and_comments():
-    assert identifier("x 1") == "x_1" and identifier("def") == "def_" and identifier("__import__") == "import_"
+    assert identifier("x 1") == "x_1" and identifier("def") == "def_"
+    assert identifier("__import__") == "import_"
     assert identifier("α") == "alpha" and identifier("x₁") == "x1" and identifier("é") == "e"
     assert identifier("1abc") == "v_1abc" and identifier("😀") == "" and identifier("math") == "math_"
     assert len(identifier("a" * 500)) <= 41
@@ -474,7 +486,8 @@ def test_explain_code_prints_the_staged_code_that_computes_the_gradients(capsys)
     assert main(["explain", "relu(x*w + b) * 2", "x=2", "w=-3", "b=6.88", "--code"]) == 0
     printed = capsys.readouterr().out
     source = printed.split("staged code (forward, then backward, one edge a line):\n", 1)[1]
-    assert source.startswith("def forward_backward(x, w, b):") and "# d/du relu(u) = 1 if u > 0 else 0" in source
+    assert source.startswith("def forward_backward(x, w, b):")
+    assert "# d/du relu(u) = 1 if u > 0 else 0" in source
     scope = {"math": math}
     exec(source, scope)
     value, grads = scope["forward_backward"](2.0, -3.0, 6.88)

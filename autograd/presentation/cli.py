@@ -339,7 +339,8 @@ def explain(options: dict[str, Any]) -> int:
     if options.get("code"):
         from autograd.codegen import codegen
 
-        print("\nstaged code (forward, then backward, one edge a line):\n" + codegen(output, list(variables.values())).source)
+        staged = codegen(output, list(variables.values()))
+        print(f"\nstaged code (forward, then backward, one edge a line):\n{staged.source}")
     if options["frames"]:
         written = write_frames(output, steps, Path(options["frames"]), options["format"])
         print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
