@@ -159,8 +159,12 @@ class StagedCode:
     """The generated function: ``f(*input_values) -> (value, [d out / d input, ...])``.
 
     ``source`` is the Python text, ``function`` the compiled function itself (no argument checks:
-    the fastest call), ``names`` its parameters, ``namespace`` what the source runs in.
+    the fastest call), ``names`` its parameters, ``namespace`` what the source runs in, ``at`` the
+    graph's own input values, and ``exercise`` the source with its backward half left for you to
+    write (the rules it needs listed), to be graded by ``check``.
     """
+
+    exercise = ""
 
     def __init__(self, source: str, namespace: dict[str, Any], names: list[str], at: list[float]) -> None:
         self.source = source
@@ -243,15 +247,19 @@ def codegen(out: Value, inputs: Sequence[Value], fast: bool = False) -> StagedCo
     """
     inputs = _check_inputs(out, inputs)
     writer = _Writer(out, inputs)
-    body = writer.forward_lines()
-    body += writer.folded_backward() if fast else writer.backward_lines()
+    header = f"def {FUNCTION_NAME}({', '.join(writer.names[n] for n in inputs)}):"
+    forward = writer.forward_lines()
+    exercise = "\n".join(_aligned(forward + writer.exercise_lines(), header))
+    body = forward + (writer.folded_backward() if fast else writer.backward_lines())
     returned = ", ".join(writer.input_grad(node) for node in inputs)
     body.append(f"return {writer.code_of(out)}, [{returned}]")
-    source = "\n".join(_aligned(body, f"def {FUNCTION_NAME}({', '.join(writer.names[n] for n in inputs)}):"))
+    source = "\n".join(_aligned(body, header))
     if "ieee_power(" in source:  # the helper, only where a power's derivative needs it
         source = IEEE_POWER + "\n\n" + source
     namespace = {"math": math, "ops": types.SimpleNamespace(**writer.ops)} if writer.ops else {"math": math}
-    return StagedCode(source, namespace, [writer.names[n] for n in inputs], [_number(n) for n in inputs])
+    staged = StagedCode(source, namespace, [writer.names[n] for n in inputs], [_number(n) for n in inputs])
+    staged.exercise = exercise
+    return staged
 
 
 def _check_inputs(out: Any, inputs: Any) -> list[Value]:
@@ -416,6 +424,16 @@ class _Writer:
         return name
 
     # --- backward ---
+
+    def exercise_lines(self) -> list[tuple[str, str] | str]:
+        """The backward half left to the learner: what to write, the rules it needs, the return line."""
+        out = self.names.get(self.out, "the output")
+        formulas = list(dict.fromkeys(self._formula(node, slot) for node, slot, _ in self._edges()))
+        wanted = ", ".join(self.grad_names[n] if self.needs_grad.get(n) else "0.0" for n in self.inputs)
+        return ([f"# backward: your turn. One line per edge, from {out} down to the inputs:",
+                 "#     operand's grad += local derivative × node's grad",
+                 "# the rules you need:"] + [f"#     {formula}" for formula in formulas]
+                + [f"return {self.code_of(self.out)}, [{wanted}]"])
 
     def local_code(self, node: Value, slot: int) -> str:
         """d node / d its operand number slot, as Python."""

@@ -512,3 +512,24 @@ def test_the_staged_mlp_step_matches_the_float_floor():
     result = mlp.staged(n=6, steps=2, warmup=1)
     assert suite.mismatch(result, reference) is None
     assert result["loss"] == pytest.approx(reference["loss"], rel=1e-12)
+
+
+def test_the_exercise_leaves_the_backward_half_to_write_and_check_grades_it():
+    out, inputs = neuron()
+    f = codegen(out, inputs)
+    lines = f.exercise.splitlines()
+    code = lambda text: [line.split("#")[0].rstrip() for line in text.splitlines()
+                         if " = " in line and not line.strip().startswith("#")]
+    assert code(f.exercise) == [line for line in code(f.source) if "_grad" not in line]
+    assert not any("_grad =" in line or "_grad +=" in line for line in lines)
+    rules_listed = [line.strip()[1:].strip() for line in lines if line.strip().startswith("#     d")]
+    assert rules_listed == ["d/du tanh(u) = 1 - tanh(u)^2", "d(a+b)/da = 1", "d(a+b)/db = 1",
+                            "d(a×b)/da = b", "d(a×b)/db = a"]
+    assert lines[-1] == "    return out, [x1_grad, x2_grad, w1_grad, w2_grad, b_grad]"
+    written = ["    add2_grad = 1 - out ** 2", "    b_grad = mul1_grad = mul2_grad = add2_grad",
+               "    x1_grad, w1_grad = w1 * mul1_grad, x1 * mul1_grad",
+               "    x2_grad, w2_grad = w2 * mul2_grad, x2 * mul2_grad"]
+    scope = {"math": math}
+    exec("\n".join(lines[:-1] + written + lines[-1:]), scope)
+    assert f.check(scope["forward_backward"]) is True
+    assert codegen(out, inputs, fast=True).exercise == f.exercise
