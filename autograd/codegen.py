@@ -361,9 +361,9 @@ class _Writer:
         code = self._code_row(node)
         if code is not None:
             return code.forward.format(**self._fields(node))
-        operands = ", ".join(map(self.code_of, node.parents))
         if type(node._first) is tuple:
             return self._nary_forward(node)
+        operands = ", ".join(map(self.code_of, node.parents))  # an op of the user's: called by reference
         extra = "" if node._second is not None or node.constant is None else f", {literal(node.constant)}"
         return f"ops.{self._op_reference(node)}.forward({operands}{extra})"
 
