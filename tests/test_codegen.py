@@ -539,3 +539,19 @@ def test_the_exercise_leaves_the_backward_half_to_write_and_check_grades_it():
     exec("\n".join(lines[:-1] + written + lines[-1:]), scope)
     assert f.check(scope["forward_backward"]) is True
     assert codegen(out, inputs, fast=True).exercise == f.exercise
+
+
+def test_numbers_of_other_real_types_and_a_data_that_is_no_number():
+    from fractions import Fraction
+
+    x = Value(1.0, label="x")
+    x.data = Fraction(1, 3)
+    c = Value(2.0)
+    c.data = Fraction(1, 4)
+    out = x * c
+    f = codegen(out, [x])
+    assert f.at == [1 / 3] and "0.25" in f.source
+    assert f(*f.at) == (out.data, grad(out, [x]))
+    c.data = "two"  # set after the graph was built: the constant cannot be written as a number
+    with pytest.raises(TypeError, match="str"):
+        codegen(out, [x])
