@@ -45,6 +45,7 @@ import builtins
 import keyword
 import math
 import random
+import re
 import types
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -58,7 +59,7 @@ from .gradcheck import GradcheckError
 FUNCTION_NAME = "forward_backward"
 # Names the generated code uses for itself: a label never becomes one of these.
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {
-    "math", "ops", "ieee_power", FUNCTION_NAME}  # fmt: skip
+    "math", "ops", "power", "ieee_power", FUNCTION_NAME}  # fmt: skip
 LONGEST_NAME = 40  # characters of an identifier made from a label
 COMMENT_COLUMN = 48  # comments start here, or after the code when it is longer
 TERMS_PER_LINE = 50  # the folded backward sums at most this many terms in one line
@@ -100,10 +101,20 @@ BINARY_CODE: dict[str, Code] = {
     "-": Code("{a} - {b}", ("1.0", "-1.0")),
     "*": Code("{a} * {b}", ("{b}", "{a}")),
     "/": Code("{a} / {b}", ("1.0 / {b}", "-{out} / {b}")),
-    "**": Code("math.pow({a}, {b})", (POWER_LOCAL_A, POWER_LOCAL_B)),
+    "**": Code("power({a}, {b})", (POWER_LOCAL_A, POWER_LOCAL_B)),
 }
 NARY_OPS = ("sum", "dot")  # written by _nary_code
 
+POWER = '''\
+def power(a, b):
+    """a ** b as the engine's forward: a ValueError for 0 ** -1 or a negative base (-inf too) with a
+    fractional exponent, an OverflowError past the float range."""
+    if a == 0 and b < 0:
+        raise ValueError(f"{a!r} ** {b!r}: zero cannot be raised to a negative power")
+    if a < 0 and math.isfinite(b) and not b.is_integer():
+        raise ValueError(f"{a!r} ** {b!r}: a negative base needs an integer exponent")
+    return math.pow(a, b)
+'''
 IEEE_POWER = '''\
 def ieee_power(u, n):
     """u ** n on the backward pass: inf at a pole (0 ** -1) or past the float range, never an error."""
@@ -254,8 +265,9 @@ def codegen(out: Value, inputs: Sequence[Value], fast: bool = False) -> StagedCo
     returned = ", ".join(writer.input_grad(node) for node in inputs)
     body.append(f"return {writer.code_of(out)}, [{returned}]")
     source = "\n".join(_aligned(body, header))
-    if "ieee_power(" in source:  # the helper, only where a power's derivative needs it
-        source = IEEE_POWER + "\n\n" + source
+    for name, helper in (("ieee_power", IEEE_POWER), ("power", POWER)):  # only where the code calls it
+        if re.search(rf"\b{name}\(", source):
+            source = helper + "\n\n" + source
     namespace = {"math": math, "ops": types.SimpleNamespace(**writer.ops)} if writer.ops else {"math": math}
     staged = StagedCode(source, namespace, [writer.names[n] for n in inputs], [_number(n) for n in inputs])
     staged.exercise = exercise
@@ -388,8 +400,9 @@ class _Writer:
 
     def _power_code(self, k: float) -> Code:
         """u ** k for a number k: u ** 3.0 for an exponent >= 0 that is a whole number, else math.pow
-        (a ValueError, as the engine's, for 0 ** -1 or (-8) ** 0.5); d/du u^k = k u^(k-1)."""
-        power = "{u} ** {k}" if k >= 0 and float(k).is_integer() else "math.pow({u}, {k})"
+        or power (a ValueError, as the engine's, for 0 ** -1 or (-8) ** 0.5); d/du u^k = k u^(k-1)."""
+        whole = float(k).is_integer()
+        power = "{u} ** {k}" if k >= 0 and whole else "math.pow({u}, {k})" if whole else "power({u}, {k})"
         k_1 = k - 1
         if k == 0 or k == 1:
             local = literal(float(k))  # d/du u^0 = 0 (u^0 = 1 is constant, also at 0); d/du u = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import itertools
 import math
@@ -555,3 +556,28 @@ def test_numbers_of_other_real_types_and_a_data_that_is_no_number():
     c.data = "two"  # set after the graph was built: the constant cannot be written as a number
     with pytest.raises(TypeError, match="str"):
         codegen(out, [x])
+
+
+def power(v, k):
+    return v**k
+
+
+SPECIALS = [math.inf, -math.inf, math.nan, 0.0, -0.0, 1.0, -1.0, 2.5, -2.5, 3.0, 1e308, 5e-324]
+ALL_UNARY = [lambda v: -v, abs, lambda v: v.exp(), lambda v: v.log(), lambda v: v.sqrt(), lambda v: v.tanh(),
+             lambda v: v.sigmoid(), lambda v: v.relu(), lambda v: v.leaky_relu(0.1), lambda v: v.sin(),
+             lambda v: v.cos()]
+ALL_UNARY += [functools.partial(power, k=k)
+              for k in (0.0, 1.0, 2.0, 3.0, -1.0, -2.0, -3.0, 0.5, -0.5, 2.5, math.inf, -math.inf)]
+
+
+@pytest.mark.parametrize("number", range(len(ALL_UNARY)))
+def test_every_unary_op_at_special_values(number):
+    """nan, infinities, signed zeros, the largest and the smallest float: the engine's value, or its error."""
+    assert_matches(ALL_UNARY[number], [1.5], *[[x] for x in SPECIALS])
+
+
+@pytest.mark.parametrize("op", sorted(rules.BINARY))
+def test_every_binary_op_at_special_values(op):
+    from tests.strategies import BINARY_OPERATORS
+
+    assert_matches(BINARY_OPERATORS[op], [1.5, 2.0], *[[x, y] for x in SPECIALS for y in SPECIALS])
