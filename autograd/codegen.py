@@ -24,15 +24,21 @@ then the backward pass one local gradient per line. ``codegen`` writes that code
     >>> f(1.0, 5.0)             # other inputs: the same expression, computed again there
     (6.0, [6.0, 1.0])
 
-Every line comes from a template of this module's table, one row per row of the rule table
-(``autograd.rules``), filled in with names only: a label enters the code as a sanitised,
-unique identifier (``x 1`` -> ``x_1``, ``def`` -> ``def_``), and in a comment only as its repr
-(one line, always). Numbers are written with ``repr``, so they round-trip exactly; a leaf
-that is not among the inputs is a constant and becomes such a literal. Kinks (relu, abs,
-leaky_relu) are branches in the code, decided by the values the code is called with.
-The source runs with only ``math`` imported. An op of your own (``define_op``) is called by
-reference, as ``ops.NAME.forward(u)`` and ``ops.NAME.local(u, out, None)``, from the
-namespace ``f.namespace``.
+Every line comes from a template of this module's code table, one row per row of the rule
+table (``autograd.rules``), filled in with names and numbers only: a label enters the code only
+as a sanitised, unique identifier (``x 1`` -> ``x_1``, ``def`` -> ``def_``, ``α`` -> ``alpha``),
+and the comments hold the table's formulas with every character that could end a line escaped.
+Numbers are written with ``repr``, so they round-trip exactly; a leaf that is not among the
+inputs is a constant and becomes such a literal (edges into constants get no backward line:
+no gradient is wanted there). Kinks (relu, abs, leaky_relu) are branches in the code, decided
+by the values the code is called with; domain errors and IEEE infinities are the engine's (a
+fractional power goes through the small helpers ``power`` and ``ieee_power``, written into the
+source when it needs them). The source runs with only ``math`` imported. An op of your own
+(``define_op``) is called by reference, as ``ops.NAME.forward(u)`` and
+``ops.NAME.local(u, out, None)``, from the namespace ``f.namespace``.
+
+The exercise: ``print(f.exercise)`` is the source with its backward half left for you to write
+(the rules it needs listed); ``f.check(your_function)`` grades what you wrote against ``f``.
 
 ``codegen(out, inputs, fast=True)`` writes the same numbers in fewer lines: each node's
 gradient in one line (the sum of its terms), a "+" edge passing its gradient on by name
