@@ -221,7 +221,13 @@ class StagedCode:
                 expected = self.function(*point)
             except (ValueError, ArithmeticError):
                 continue  # outside the expression's domain: not a point to grade at
-            problems += self._differences(yours(*point), expected, point, rtol)
+            try:
+                got = yours(*point)
+            except Exception as error:  # a name not assigned yet, a typo: say where, and go on
+                where = ", ".join(f"{name}={x:.6g}" for name, x in zip(self.names, point))
+                problems.append(f"  at {where}: your function raised {type(error).__name__}: {error}")
+                continue
+            problems += self._differences(got, expected, point, rtol)
         if problems:
             raise GradcheckError(f"your function differs from the staged code at {len(problems)} place(s):\n"
                                  + "\n".join(problems[:8]))

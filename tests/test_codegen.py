@@ -483,6 +483,12 @@ def test_check_accepts_a_right_backward_and_names_what_is_wrong():
     with pytest.raises(GradcheckError, match="must return"):
         f.check(lambda *values: 1.0)
 
+    def unfinished(x1, x2, w1, w2, b):
+        return math.tanh(x1 * w1 + x2 * w2 + b), [add2_grad] * 5  # noqa: F821 (not written yet)
+
+    with pytest.raises(GradcheckError, match="raised NameError: name 'add2_grad' is not defined"):
+        f.check(unfinished)
+
 
 # --- python -m autograd explain ... --code ---
 
