@@ -181,10 +181,10 @@ class StagedCode:
     write (the rules it needs listed), to be graded by ``check``.
     """
 
-    exercise = ""
-
-    def __init__(self, source: str, namespace: dict[str, Any], names: list[str], at: list[float]) -> None:
+    def __init__(self, source: str, namespace: dict[str, Any], names: list[str], at: list[float],
+                 exercise: str = "") -> None:
         self.source = source
+        self.exercise = exercise
         self.namespace = namespace
         self.names = names
         self.at = at  # the graph's own input values
@@ -281,9 +281,8 @@ def codegen(out: Value, inputs: Sequence[Value], fast: bool = False) -> StagedCo
         if re.search(rf"\b{name}\(", source):
             source = helper + "\n\n" + source
     namespace = {"math": math, "ops": types.SimpleNamespace(**writer.ops)} if writer.ops else {"math": math}
-    staged = StagedCode(source, namespace, [writer.names[n] for n in inputs], [_number(n) for n in inputs])
-    staged.exercise = exercise
-    return staged
+    names = [writer.names[n] for n in inputs]
+    return StagedCode(source, namespace, names, [_number(n) for n in inputs], exercise)
 
 
 def _check_inputs(out: Any, inputs: Any) -> list[Value]:
