@@ -21,6 +21,7 @@ import importlib
 from typing import Any
 
 from .backward import grad, gradients, topological_order
+from .codegen import StagedCode, codegen
 from .collector import restore_collector
 from .define import define_op
 from .engine import Value, dot, dots, total
@@ -49,6 +50,8 @@ __all__ = [
     "dots",
     "total",
     "define_op",
+    "codegen",
+    "StagedCode",
     *_PRESENTATION,
 ]
 

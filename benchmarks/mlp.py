@@ -8,11 +8,13 @@ Four ways to compute the same numbers:
                 Value, micrograd's Value and 0-d torch tensors: binary ops only (~65,000 nodes)
     our nn      nn.MLP, nn.losses.hinge, nn.optim.SGD (n-ary nodes where nn uses them)
     floor       hand-written forward and backward on floats (no graph at all)
+    codegen     staged code: ``autograd.codegen`` of ONE sample's graph (the demo's model on our
+                Values), called once per sample on floats; the graph is built once, not per step
 """
 
 from __future__ import annotations
 
-from operator import mul
+from operator import add, mul
 from typing import Any
 
 from .data import flat, mlp_weights, moons
@@ -129,6 +131,55 @@ def our_nn(n: int, steps: int, warmup: int) -> dict:
         return loss
 
     return _timed(step, steps, warmup, lambda loss: (loss.data, [p.grad for p in params]))
+
+
+# --- staged code: codegen of one sample's graph, called once per sample ---
+
+
+def staged_functions() -> tuple[Any, Any, list[float]]:
+    """(one sample's hinge and gradient, the L2 term and gradient, the starting weights) as staged code.
+
+    sample(*weights, x_1, x_2, y) -> (relu(1 - y * score), [d/dweights..., d/dx_1, d/dx_2, d/dy]);
+    l2(*weights) -> (1e-4 * sum p^2, [d/dweights...]). Both from ``codegen(..., fast=True)``.
+    """
+    from autograd import Value, codegen
+
+    from .engines import load
+
+    model = MLP(load("ours"), mlp_weights(SIZES))
+    params = model.parameters()
+    x = [Value(0.0, label=f"x{i + 1}") for i in range(SIZES[0])]
+    target = Value(1.0, label="y")
+    hinge = (1 + -target * model(x)).relu()  # the demo's per-sample loss, with y an input
+    sample = codegen(hinge, params + x + [target], fast=True).function
+    l2 = codegen(ALPHA * sum(p * p for p in params), params, fast=True).function
+    return sample, l2, [p.data for p in params]
+
+
+def staged(n: int, steps: int, warmup: int) -> dict:
+    """Time SGD steps of the demo's maths on staged code (code generated once, before the timing)."""
+    import time
+
+    X, y = moons(n)
+    started = time.perf_counter()
+    sample, l2, weights = staged_functions()
+    generated = time.perf_counter() - started
+    scale = 1.0 / n
+
+    def step() -> tuple[float, list[float]]:
+        reg_loss, reg_grads = l2(*weights)
+        data_loss, totals = 0.0, [0.0] * len(weights)
+        for (x1, x2), target in zip(X, y):
+            loss, grads = sample(*weights, x1, x2, target)  # one call per sample: value and gradient
+            data_loss += loss
+            totals = list(map(add, totals, grads))  # stops at the weights (grads also has x1, x2, y)
+        grads = [g * scale + r for g, r in zip(totals, reg_grads)]
+        weights[:] = [w - LR * g for w, g in zip(weights, grads)]
+        return data_loss * scale + reg_loss, grads
+
+    result = _timed(step, steps, warmup, lambda result: result)
+    result["codegen_seconds"] = generated
+    return result
 
 
 # --- the floor: forward and backward by hand, on floats ---

@@ -67,11 +67,14 @@ def faster(slow: str, fast: str) -> Callable[[dict], float]:
 WORKLOADS = [
     Workload(
         "mlp", "MLP step: micrograd's demo 2-16-16-1 ReLU MLP on {size} two-moons points, hinge + 1e-4 L2, backward, SGD",
-        ["ours", "ours-nn", "micrograd", "torch", "floor", "floor-sparse"], size=100, quick_size=20, steps=2, warmup=1,
+        ["ours", "ours-nn", "codegen", "micrograd", "torch", "floor", "floor-sparse"],
+        size=100, quick_size=20, steps=2, warmup=1,
         targets=[
             Target("same graph: ours >= 15x faster than micrograd", faster("micrograd", "ours"), True, 15),
             Target("our nn: >= 40x faster than micrograd", faster("micrograd", "ours-nn"), True, 40),
             Target("our nn: within 8x of the float floor", faster("ours-nn", "floor"), False, 8),
+            Target("staged code: >= 100x faster than micrograd", faster("micrograd", "codegen"), True, 100),
+            Target("staged code: within 1.5x of the float floor", faster("codegen", "floor"), False, 1.5),
             Target("our nn vs floor-sparse (a floor that skips zero gradients)", faster("ours-nn", "floor-sparse"),
                    False, 8, info=True),
             Target("our nn vs torch 0-d, x faster (a goal: at least 25x ahead of it)", faster("torch", "ours-nn"),
@@ -80,6 +83,8 @@ WORKLOADS = [
         ],
         note="ours/micrograd/torch run the demo's code (binary ops, ~65,000 nodes at 100 points); "
              "ours-nn is nn.MLP + nn.losses.hinge + nn.optim.SGD; time per step, mean of 2 steps after 1 warm-up;\n"
+             "   codegen: autograd.codegen(fast=True) of one sample's graph, called once per sample "
+             "(generated once, before the timing);\n"
              "   floor: every multiply-add of the graph on floats; floor-sparse also skips zero gradients (information only)",
     ),
     Workload(

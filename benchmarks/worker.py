@@ -24,6 +24,8 @@ def measure(workload: str, engine: str, size: int, steps: int, warmup: int, trac
     if workload == "mlp":
         if engine in ("floor", "floor-sparse"):
             return mlp.floor(size, steps, warmup, sparse=engine == "floor-sparse")
+        if engine == "codegen":
+            return mlp.staged(size, steps, warmup)
         if engine == "ours-nn":
             missing = mlp.nn_available()
             return {"skipped": missing} if missing else mlp.our_nn(size, steps, warmup)

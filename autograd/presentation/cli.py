@@ -308,6 +308,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
             options[option[2:]] = value
         elif word in ("-h", "--help"):
             return {"help": True}
+        elif word == "--code":  # also print the staged code (autograd.codegen)
+            options["code"] = True
         elif options["expression"] is None:  # the expression may start with '-' or even '--'
             options["expression"] = word
         elif word.startswith("--"):
@@ -334,6 +336,11 @@ def explain(options: dict[str, Any]) -> int:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
     output.backward()
     print(explanation(options["expression"], output, variables, steps))
+    if options.get("code"):
+        from autograd.codegen import codegen
+
+        staged = codegen(output, list(variables.values()))
+        print(f"\nstaged code (forward, then backward, one edge a line):\n{staged.source}")
     if options["frames"]:
         written = write_frames(output, steps, Path(options["frames"]), options["format"])
         print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
