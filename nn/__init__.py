@@ -16,6 +16,7 @@ clip_grad_norm, the lr schedules), ``nn.data``
 from autograd import modes as _modes
 
 from . import data, init, losses, optim
+from .diagnose import Finding, Report, diagnose
 from .io import load, save
 from .losses import log_softmax, softmax
 from .module import MLP, Layer, Module, Neuron
@@ -42,6 +43,9 @@ __all__ = [
     "History",
     "TrainingDiverged",
     "predict",
+    "diagnose",
+    "Finding",
+    "Report",
     "accuracy",
     "save",
     "load",
