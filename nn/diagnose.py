@@ -65,9 +65,10 @@ class Finding:
 class Report:
     """What ``diagnose`` found: ``findings``, ``ok`` (all passed), ``failed``; printable and notebook-ready."""
 
-    def __init__(self, findings: list[Finding], title: str) -> None:
+    def __init__(self, findings: list[Finding], title: str, lr: float | None = None) -> None:
         self.findings = findings
         self.title = title
+        self.lr = lr  # the learning rate the update/weight ratios were computed for
 
     @property
     def ok(self) -> bool:
@@ -78,6 +79,18 @@ class Report:
     def failed(self) -> list[Finding]:
         """The findings that did not pass."""
         return [finding for finding in self.findings if not finding.ok]
+
+    @property
+    def suggested_lr(self) -> float | None:
+        """The lr that puts the median layer's update/weight ratio at 1e-2, when a ratio is off (else None).
+
+        The ratio is linear in lr, so lr_new = lr * 1e-2 / ratio; None too when no gradient flows.
+        """
+        ratios = sorted(f.measured for f in self.findings if f.name.startswith("update/weight"))
+        if self.lr is None or not ratios or all(f.ok for f in self.findings if f.name.startswith("update/weight")):
+            return None
+        median = ratios[len(ratios) // 2]
+        return self.lr * UPDATE_TARGET / median if 0 < median < math.inf else None
 
     def __getitem__(self, name: str) -> Finding:
         for finding in self.findings:
@@ -291,5 +304,5 @@ def diagnose(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = "mse", 
         *(_check_update_ratios(per_layer, lr) if lr is not None else []),
     ]
     title = f"{model!r}, {len(X)} samples, loss {loss_name or 'custom'}" + (f", lr {lr:g}" if lr else "")
-    return Report(findings, title)
+    return Report(findings, title, lr)
 

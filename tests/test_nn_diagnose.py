@@ -87,6 +87,9 @@ def test_learning_rate_far_off(lr, word):
     first = ratios[0]
     suggested = float(first.advice.split("try lr about ")[1].split(" ")[0])
     assert first.measured / lr * suggested == pytest.approx(1e-2, rel=0.05)
+    median = sorted(f.measured for f in ratios)[1]
+    assert report.suggested_lr == pytest.approx(lr * 1e-2 / median, rel=1e-12)
+    assert nn.diagnose(healthy(), X, Y, loss="cross_entropy", lr=0.1).suggested_lr is None
 
 
 @pytest.mark.parametrize("loss, nouts, targets, chance", [
