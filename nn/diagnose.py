@@ -42,7 +42,7 @@ SATURATED_SHARE = 0.10  # share of tanh/sigmoid outputs in the flat tails
 SATURATED_SLOPE = 0.02  # local derivative below this counts as saturated (|tanh| > 0.99)
 GRADIENT_RATIO = 100.0  # a layer's gradient norm within 1/100 .. 100 times the last layer's
 UPDATE_RATIO = (1e-4, 0.3)  # healthy band of ||lr g|| / ||theta|| for the small nets of this package
-UPDATE_TARGET = 1e-2  # what the advice aims the ratio at (the middle of the band, geometrically)
+UPDATE_TARGET = math.sqrt(UPDATE_RATIO[0] * UPDATE_RATIO[1])  # the advice aims here: the band's geometric middle
 NO_GRADIENT = 1e-8  # a gradient norm below this is read as no gradient at all
 INIT_LOSS_FACTOR = 2.0  # the loss at init may be up to twice its chance value
 
@@ -82,15 +82,19 @@ class Report:
 
     @property
     def suggested_lr(self) -> float | None:
-        """The lr that puts the median layer's update/weight ratio at 1e-2, when a ratio is off (else None).
+        """The lr that centres the layers' update/weight ratios in the healthy band, when one is off (else None).
 
-        The ratio is linear in lr, so lr_new = lr * 1e-2 / ratio; None too when no gradient flows.
+        The ratio is linear in lr, so lr_new = lr * target / sqrt(r_min * r_max) moves the geometric
+        middle of the smallest and largest ratio onto the band's middle, target = sqrt(low * high).
+        None too when some layer gets no gradient (no lr helps there).
         """
-        ratios = sorted(f.measured for f in self.findings if f.name.startswith("update/weight"))
-        if self.lr is None or not ratios or all(f.ok for f in self.findings if f.name.startswith("update/weight")):
+        findings = [f for f in self.findings if f.name.startswith("update/weight")]
+        if self.lr is None or all(f.ok for f in findings):
             return None
-        median = ratios[len(ratios) // 2]
-        return self.lr * UPDATE_TARGET / median if 0 < median < math.inf else None
+        ratios = [f.measured for f in findings]
+        if not all(0 < ratio < math.inf for ratio in ratios):
+            return None
+        return self.lr * UPDATE_TARGET / math.sqrt(min(ratios) * max(ratios))
 
     def __getitem__(self, name: str) -> Finding:
         for finding in self.findings:
@@ -269,8 +273,8 @@ def _check_update_ratios(per_layer: list[tuple[list[float], list[float]]], lr: f
             advice = "no gradient reaches this layer, so no lr helps: fix the dead or saturated units first"
         else:
             better = lr * UPDATE_TARGET / ratio  # the lr that gives this layer a ratio of UPDATE_TARGET
-            size = "too high: one step rewrites much of the weights" if ratio > high else "too low: steps barely move"
-            advice = f"lr={lr:g} is {size} the weights; try lr about {better:.2g} (a ratio of {UPDATE_TARGET:g})"
+            size = "too high: one step rewrites much of" if ratio > high else "too low: its steps barely move"
+            advice = f"lr={lr:g} is {size} this layer's weights; try lr about {better:.2g} (a ratio of {UPDATE_TARGET:.2g})"
         findings.append(Finding(f"update/weight, layer {k}", low <= ratio <= high, ratio,
                                 f"about 1e-3 (healthy {low:g} .. {high:g})", advice))
     return findings

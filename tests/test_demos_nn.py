@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from demos import optimizer_paths  # noqa: E402
+from demos import diagnose, optimizer_paths  # noqa: E402
 from demos._tour import run_demo  # noqa: E402
 
 
@@ -72,3 +72,47 @@ def test_the_seed_moves_the_start(tmp_path):
     assert optimizer_paths.start_point("bowl", 0) == optimizer_paths.STARTS["bowl"]
     assert optimizer_paths.start_point("bowl", 3) != optimizer_paths.STARTS["bowl"]
     assert optimizer_paths.start_point("bowl", 3) == optimizer_paths.start_point("bowl", 3)
+
+
+@pytest.fixture(scope="module")
+def diagnosed(tmp_path_factory):
+    return run_quick(diagnose, tmp_path_factory.mktemp("out"))
+
+
+def test_diagnose_draws_the_reports_and_the_training(diagnosed):
+    drawn = pictures(diagnosed)
+    assert set(drawn) == {"reports.png", "training.png"}
+    assert all(w.path.stat().st_size > 20_000 for w in drawn.values())
+    assert "Failed checks: healthy 0" in drawn["reports.png"].caption
+
+
+def test_each_broken_network_fails_its_own_check_and_the_healthy_one_none(diagnosed):
+    found = values(diagnosed)
+    assert found["healthy"]["failed"] == []
+    assert "dead ReLUs" in found["dead ReLUs"]["failed"]
+    assert "saturated units" in found["saturated tanh"]["failed"]
+    assert any(name.startswith("update/weight") for name in found["lr far too low"]["failed"])
+    assert "dead ReLUs" not in found["saturated tanh"]["failed"] + found["lr far too low"]["failed"]
+    assert "saturated units" not in found["dead ReLUs"]["failed"] + found["lr far too low"]["failed"]
+
+
+def test_following_the_advice_fixes_each_one(diagnosed):
+    found = values(diagnosed)
+    for setup in diagnose.SETUPS:
+        row = found[setup]
+        assert row["fixed_failed"] == [], setup
+        assert row["fixed_accuracy"] > row["accuracy"] + 0.05, setup
+        assert row["fixed_final_loss"] < row["final_loss"], setup
+    assert found["dead ReLUs"]["accuracy"] <= 0.55  # no gradient: it never learns
+    assert found["cured"]["cured"] == len(diagnose.SETUPS)
+
+
+def test_the_suggested_lr_is_the_reports(diagnosed):
+    import nn
+
+    settings = dict(diagnose.QUICK, seed=0)
+    X, y = nn.data.moons(n=settings["n"], noise=0.1, seed=0)
+    model, lr = diagnose.build("lr far too low", False, settings)
+    report = nn.diagnose(model, X, y, loss=diagnose.LOSS, lr=lr)
+    assert values(diagnosed)["lr far too low"]["fixed_lr"] == report.suggested_lr
+    assert report.suggested_lr > 100 * diagnose.SLOW_LR
