@@ -331,7 +331,7 @@ def fit(
     loss: a name from nn.losses or a callable (outputs, targets) -> Value, where outputs
     holds one entry per sample: the output Value of a one-output model, else its list.
     optimizer: "sgd" (with momentum=), "adam", "adamw", "rmsprop" (with momentum=), "adagrad",
-    each built with lr= and weight_decay=, or an nn.optim Optimizer over model.parameters().
+    each built with lr= and weight_decay=, or an nn.optim Optimizer over model.parameters() (its own lr).
     validation=(X_val, y_val) measures val_loss (and val_accuracy) after every epoch; each of
     callbacks is called as fn(epoch, history, model) after every epoch; patience=k stops when
     the validation loss has not improved for k epochs; tol stops when the training loss changes
