@@ -8,9 +8,9 @@
     >>> history.accuracy[-1] > 0.95
     True
 
-Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD, Adam, AdamW, RMSprop, Adagrad,
-clip_grad_norm, the lr schedules), ``nn.data``
-(toy data sets); ``nn.fit``/``nn.batches`` train, ``nn.save``/``nn.load`` persist.
+Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD, Adam, AdamW, RMSprop,
+Adagrad, clip_grad_norm, the lr schedules), ``nn.data`` (toy data sets); ``nn.fit``/``nn.batches``
+train, ``nn.diagnose`` checks a network before training, ``nn.save``/``nn.load`` persist.
 """
 
 from autograd import modes as _modes

@@ -221,7 +221,8 @@ def _in_notebook() -> bool:
     if shell_module is None:  # a notebook kernel has always imported IPython already
         return False
     shell = shell_module.get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    # Jupyter's and VS Code's kernels are a ZMQInteractiveShell; Colab's is a subclass of it
+    return shell is not None and any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)
 
 
 def _progress_bar(epochs: int, progress: bool, desc: str) -> Any:

@@ -181,10 +181,26 @@ def test_in_a_notebook_without_ipywidgets_the_text_bar_is_used_and_nothing_warns
     assert "2 epochs" in capsys.readouterr().out
 
 
+def test_a_kernel_shell_subclass_counts_as_a_notebook(monkeypatch):
+    class Shell(ZMQInteractiveShell):  # as Colab's kernel shell
+        pass
+
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: Shell()
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert train._in_notebook()
+
+
+class TerminalInteractiveShell:
+    """Stands in for IPython in a terminal: no widgets there."""
+
+
 def test_outside_a_notebook_the_text_bar_is_used(monkeypatch):
     fake = types.ModuleType("IPython")
-    fake.get_ipython = lambda: None  # a plain python or an IPython terminal without a kernel
+    fake.get_ipython = lambda: None  # a plain python that imported IPython
     monkeypatch.setitem(sys.modules, "IPython", fake)
+    assert not train._in_notebook()
+    fake.get_ipython = lambda: TerminalInteractiveShell()
     assert not train._in_notebook()
     bar = train._progress_bar(3, True, "fit")
     bar.close()
