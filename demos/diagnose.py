@@ -141,7 +141,8 @@ def draw_training(out: Output, healthy: dict[str, Any], results: dict[str, dict[
                                           (healthy, COLOURS[6], ":", "healthy")):
             history = run["history"]
             axes.plot(range(1, history.epochs + 1), history.loss, color=colour, ls=style, lw=2,
-                      label=f"{label} (lr {number(run['lr'], 2)}): accuracy {run['accuracy']:.2f}")
+                      label=f"{label} (lr {number(run['lr'], 2)}): loss {number(history.loss[-1])}, "
+                            f"accuracy {run['accuracy']:.2f}")
         broken, fix = SETUPS[setup]
         axes.set(title=f"{setup}: {broken}\nreport failed: {_failed(result['broken']['report'])}",
                  xlabel="epoch", yscale="log")
