@@ -1,4 +1,4 @@
-"""chainrule's nn: neurons, layers, MLPs, initialisers, losses, SGD and training on top of autograd.
+"""chainrule's nn: neurons, layers, MLPs, initialisers, losses, optimisers and training on top of autograd.
 
     >>> import nn
     >>> X, y = nn.data.moons(n=100, noise=0.1, seed=0)
@@ -8,17 +8,19 @@
     >>> history.accuracy[-1] > 0.95
     True
 
-Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD), ``nn.data``
-(toy data sets); ``nn.fit``/``nn.batches`` train, ``nn.save``/``nn.load`` persist.
+Submodules: ``nn.init`` (initialisers), ``nn.losses``, ``nn.optim`` (SGD, Adam, AdamW, RMSprop,
+Adagrad, clip_grad_norm, the lr schedules), ``nn.data`` (toy data sets); ``nn.fit``/``nn.batches``
+train, ``nn.diagnose`` checks a network before training, ``nn.save``/``nn.load`` persist.
 """
 
 from autograd import modes as _modes
 
 from . import data, init, losses, optim
+from .diagnose import Finding, Report, diagnose
 from .io import load, save
 from .losses import log_softmax, softmax
 from .module import MLP, Layer, Module, Neuron
-from .optim import SGD
+from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .train import History, TrainingDiverged, accuracy, batches, fit, predict
 
 _modes.hide_frames_of(__file__)  # detect_anomaly names the line of your code, not of nn's
@@ -31,11 +33,19 @@ __all__ = [
     "softmax",
     "log_softmax",
     "SGD",
+    "Optimizer",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "Adagrad",
     "fit",
     "batches",
     "History",
     "TrainingDiverged",
     "predict",
+    "diagnose",
+    "Finding",
+    "Report",
     "accuracy",
     "save",
     "load",
