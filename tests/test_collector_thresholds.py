@@ -1,0 +1,82 @@
+"""The cyclic collector is eased while it finds nothing, and restore_collector gives it back.
+
+The fixture `fresh_collector` (tests/conftest.py) puts the collector module in the state of a
+new process and the real thresholds back after each test.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from samples import OPS, fields, one_of_each
+
+from autograd import Value, collector
+
+
+def collection(collected: int) -> None:
+    """What the collector tells its callbacks after a collection that freed `collected` objects."""
+    collector._after_collection("stop", {"generation": 0, "collected": collected, "uncollectable": 0})
+
+
+def test_the_first_value_starts_easing_and_restore_gives_the_thresholds_back(fresh_collector):
+    gc.set_threshold(700, 11, 12)
+    Value(2.0)
+    assert collector.easing() and gc.get_threshold() == (700, 11, 12)  # nothing changes before a collection
+    collector.start_easing()  # a second call changes nothing
+    collection(0)
+    assert gc.get_threshold() == (collector.CEILING, 11, 12)
+    collection(collector.CEILING // collector.FOUND_NOTHING + 1)  # it found garbage: the program's own
+    assert gc.get_threshold() == (700, 11, 12)
+    collection(0)  # found nothing, but garbage was found less than QUIET seconds ago
+    assert gc.get_threshold() == (700, 11, 12)
+    collector._last_garbage -= collector.QUIET
+    collection(10)  # 10 * 64 <= 700: almost nothing
+    assert gc.get_threshold() == (collector.CEILING, 11, 12)
+    collector.restore_collector()
+    assert gc.get_threshold() == (700, 11, 12) and not collector.easing()
+    assert collector._after_collection not in gc.callbacks
+    Value(2.0)
+    collection(0)
+    assert gc.get_threshold() == (700, 11, 12)
+
+
+def test_a_backward_brings_a_raised_threshold_down_to_three_graphs(fresh_collector):
+    gc.set_threshold(700, 10, 10)
+    x = Value(2.0)
+    collection(0)
+    assert gc.get_threshold()[0] == collector.CEILING
+    (x * x).backward()
+    young = gc.get_count()[0]
+    assert 700 <= gc.get_threshold()[0] <= max(700, collector.GRAPHS * (young + 50))
+
+
+def test_a_higher_program_threshold_is_kept_and_a_zero_threshold_left_alone(fresh_collector):
+    gc.set_threshold(900_000, 5, 6)
+    Value(1.0)
+    collection(0)
+    assert gc.get_threshold() == (900_000, 5, 6)
+    collector.restore_collector()
+    collector._let_go, collector.not_started = False, True
+    gc.set_threshold(0, 5, 6)
+    Value(1.0)
+    assert not collector.easing() and collector._after_collection not in gc.callbacks
+    assert gc.get_threshold() == (0, 5, 6)
+
+
+def test_thresholds_the_program_changes_stand_and_end_the_easing(fresh_collector):
+    gc.set_threshold(700, 10, 10)
+    Value(1.0)
+    collection(0)
+    gc.set_threshold(1234, 10, 10)
+    collection(0)
+    assert gc.get_threshold() == (1234, 10, 10) and not collector.easing()
+    collector.restore_collector()
+    assert gc.get_threshold() == (1234, 10, 10)
+
+
+def test_values_made_before_and_after_the_collector_starts_make_the_same_nodes(fresh_collector):
+    x, w = Value(1.5, label="x"), Value(-0.5, label="w")  # the first Values: they start the easing
+    made = [op(x, w) for op in OPS]
+    assert not collector.not_started
+    assert [fields(m) for m in made] == [fields(m) for m in one_of_each(x, w)]
+
