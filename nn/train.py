@@ -226,7 +226,8 @@ def _in_notebook() -> bool:
 
 
 def _progress_bar(epochs: int, progress: bool, desc: str) -> Any:
-    """tqdm's notebook widget only in a notebook kernel with ipywidgets installed, else the text bar.
+    """tqdm's notebook widget only in a notebook kernel with ipywidgets installed, else the text bar
+    (on stdout in a notebook).
 
     (tqdm.auto would pick the widget in any notebook and, without ipywidgets, print a
     TqdmWarning "IProgress not found" into the saved notebook.)
@@ -244,7 +245,8 @@ def _progress_bar(epochs: int, progress: bool, desc: str) -> Any:
             pass
     from tqdm import tqdm
 
-    return tqdm(total=epochs, desc=desc, unit="epoch")
+    # in a notebook the text bar goes to stdout: on stderr a notebook shows it as an error (red)
+    return tqdm(total=epochs, desc=desc, unit="epoch", file=sys.stdout if _in_notebook() else None)
 
 
 class TrainingDiverged(FloatingPointError):

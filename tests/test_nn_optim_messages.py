@@ -29,7 +29,7 @@ def test_sgd_steps_with_gradients_left_as_values_by_create_graph():
         (w * w).backward(create_graph=True)
         assert isinstance(w.grad, Value)
         opt.step()
-        assert type(w.data) is float and all(type(d) is float for d in opt.deltas)
+        assert type(w.data) is float and all(type(v) is float for v in opt.velocities)
     # step 1: delta = -0.1 * 4 = -0.4 -> 1.6; step 2: delta = 0.5 * -0.4 - 0.1 * 3.2 = -0.52 -> 1.08
     assert w.data == pytest.approx(1.08, abs=1e-15)
 
