@@ -38,7 +38,8 @@ def test_explain_prints_forward_steps_and_gradients():
     local = 1 - math.tanh(0.88) ** 2
     rows = re.findall(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(d.*)$", out, re.M)
     assert [(r[1], r[2]) for r in rows] == [("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"), ("mul1", "w")]
-    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/du tanh(u) = 1 - tanh(u)^2"
+    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/d add1 tanh(add1) = 1 - tanh(add1)^2"
+    assert rows[3][6] == "d(x × w)/dx = w"  # the rule names the real operands
     assert float(rows[3][5]) == pytest.approx(-3 * local, rel=1e-5)
     gradients = dict(re.findall(r"dtanh1/d(\w+)\s*= \w+\.grad = (\S+)", out))
     assert float(gradients["x"]) == pytest.approx(-3 * local, rel=1e-5)
@@ -63,7 +64,7 @@ def test_frames_one_picture_per_step_plus_the_seed(tmp_path):
     assert svg.returncode == 0
     texts = [f.read_text() for f in sorted((tmp_path / "svg").iterdir())]
     assert len(texts) == 3 and all("<svg" in t for t in texts)
-    assert "step 2 of 2: x.grad += 1.0 (upstream) × 3.0 (d(a×b)/db) = 3.0" in texts[2]
+    assert "step 2 of 2: x.grad += 1.0 (upstream) × 3.0 (d(a×b)/db) = 3.0" in texts[2]  # x*x keeps a, b
     assert "grad 3.0 + 3.0 = 6.0 (2 of 2 terms)" in texts[2]  # the sum forming
     assert "grad 3.0 (1 of 2 terms)" in texts[1]
     assert re.search(r">grad</text>", texts[0])  # x not reached yet: no gradient

@@ -1,6 +1,7 @@
 """backward_steps: one Step per edge, in backward's order, adding up to backward's gradients."""
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -30,9 +31,31 @@ def test_fields_of_a_tanh_neuron_by_hand():
     assert first.node is y and first.upstream == 1.0
     assert first.local == pytest.approx(1 - math.tanh(0.88) ** 2, abs=1e-12)
     assert first.rule == "d/du tanh(u) = 1 - tanh(u)^2"
+    assert first.named_rule == "d/d add1 tanh(add1) = 1 - tanh(add1)^2"
     to_x = steps[3]
     assert to_x.local == -3.0 and to_x.contribution == pytest.approx(-3.0 * first.local, abs=1e-12)
     assert to_x.rule == "d(a×b)/da = b"
+    assert to_x.named_rule == "d(x × w)/dx = w" and steps[4].named_rule == "d(x × w)/dw = x"
+    upstream, product = format_number(to_x.upstream), format_number(to_x.contribution)
+    assert to_x.line() == f"x.grad += {upstream} (upstream) × -3.0 (d(x × w)/dx) = {product}"
+
+
+def test_named_rules_use_the_operands_names_never_the_letter_x_for_times():
+    a, b = Value(0.5, label="a"), Value(-3.0, label="b")
+    steps = backward_steps(a.sigmoid() * b + a**2)
+    rules = {(s.node_name, s.parent_name): s.named_rule for s in steps}
+    assert rules[("mul1", "sigmoid1")] == "d(sigmoid1 × b)/d sigmoid1 = b"
+    assert rules[("mul1", "b")] == "d(sigmoid1 × b)/db = sigmoid1"
+    assert rules[("sigmoid1", "a")] == "d/da sigmoid(a) = sigmoid(a) (1 - sigmoid(a))"
+    assert rules[("pow1", "a")] == "d/da a^2 = 2 a^1"
+    assert rules[("add1", "mul1")] == "d(mul1 + pow1)/d mul1 = 1"
+    x = Value(2.0, label="x")
+    squared = backward_steps(x * x)
+    assert [s.named_rule for s in squared] == ["d(a×b)/da = b, with a = b = x", "d(a×b)/db = a, with a = b = x"]
+    swapped = backward_steps(b * a)  # letters and names that coincide are substituted at once
+    assert [s.named_rule for s in swapped] == ["d(b × a)/db = a", "d(b × a)/da = b"]
+    for step in steps + squared:
+        assert re.search(r"\d x \d| x [\d(]", step.line() + step.named_rule) is None
 
 
 def test_x_times_x_has_two_steps_that_sum_to_2x():

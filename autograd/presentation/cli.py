@@ -267,7 +267,7 @@ def forward_rows(output: Value, names: dict[Value, str]) -> list[list[str]]:
 
 def step_rows(steps: list[Step]) -> list[list[str]]:
     return [[str(s.number), s.node_name, s.parent_name, shown(s.upstream), shown(s.local),
-             shown(s.contribution), s.rule] for s in steps]  # fmt: skip
+             shown(s.contribution), s.named_rule] for s in steps]  # fmt: skip
 
 
 def explanation(text: str, output: Value, variables: dict[str, Value], steps: list[Step]) -> str:

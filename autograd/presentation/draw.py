@@ -17,7 +17,8 @@ their own colours, explained by a legend.
 
 With ``edge_labels=True`` an edge says its local derivative d(node)/d(operand)
 and, once the gradients are known, the chain-rule product
-upstream x local = contribution. ``highlight`` marks one ``Step`` (its edge, and
+upstream × local = contribution (the rule with the
+operands' names, as in d(x × w)/dx). ``highlight`` marks one ``Step`` (its edge, and
 the sum forming at the operand that receives it; the picture then shows the
 gradients as they stand at that step) or one ``Value`` (its node, and its
 gradient as the sum of the contributions it receives).

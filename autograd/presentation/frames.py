@@ -20,7 +20,7 @@ def frame_title(output: Value, steps: list[Step], number: int) -> str:
     out = node_names(output)[output]
     if number == 0:
         return f"step 0 of {len(steps)}: the seed, d{out}/d{out} = 1.0"
-    return f"step {number} of {len(steps)}: {steps[number - 1]}"
+    return f"step {number} of {len(steps)}: {steps[number - 1].line()}"
 
 
 def frame(output: Value, steps: list[Step], number: int, captioned: bool = True) -> Any:
