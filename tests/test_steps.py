@@ -192,5 +192,25 @@ def test_unlabelled_leaves_of_a_neuron_sum_are_named_by_their_role():
     w, x = [Value(0.5), Value(-1.0)], [Value(2.0, label="x1"), Value(3.0)]
     y = dot(w, x, Value(0.1)).tanh()
     names = node_names(y)
-    assert [names[v] for v in (*w, *x)] == ["dot1.w1", "dot1.w2", "x1", "dot1.x2"]
+    assert [names[v] for v in (*w, *x)] == ["dot1.w1", "dot1.w2", "x1", "x2"]  # inputs: x_i, not dot1.x_i
     assert names[y.parents[0].parents[-1]] == "dot1.b"
+
+
+def test_names_never_clash_a_variable_called_mul1_or_a_label_used_twice():
+    mul1, first_x, second_x = Value(2.0, label="mul1"), Value(3.0, label="x"), Value(4.0, label="x")
+    y = mul1 * first_x * second_x
+    names = node_names(y)
+    assert len(set(names.values())) == len(names)
+    assert names[mul1] == "mul1" and names[first_x] == "x" and names[second_x] == "x_2"
+    assert names[y] == "mul3" and names[y.parents[0]] == "mul2"
+
+
+def test_a_sum_of_squares_is_named_as_one_and_inputs_of_two_samples_stay_apart():
+    d = [Value(1.0), Value(2.0)]
+    squares = dot(d, d)
+    assert node_names(squares)[squares] == "sumsq1"
+    first, second = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]
+    w = [Value(0.5, label="w1"), Value(0.5, label="w2")]
+    y = dot(w, first) + dot(w, second)
+    names = node_names(y)
+    assert [names[v] for v in first + second] == ["x1", "x2", "x1_2", "x2_2"]
