@@ -60,3 +60,24 @@ def test_mlp_inputs_are_x_i_and_mse_is_a_sum_of_squares():
     assert not any(re.match(r"dot\d+\.x", name) for name in names)
     assert 'label="Σ u²"' in source and source.count('label="w·x+b"') == 6  # 3 neurons x 2 samples
     assert 'label="w·x"' in draw(dot([Value(1.0)], [Value(2.0)])).source  # no bias: no "+b"
+
+
+def test_frames_are_laid_out_once_every_node_in_the_same_place_and_size():
+    import struct
+
+    from autograd.presentation.frames import frames, render
+
+    o = neuron()
+    steps = backward_steps(o)
+    o.backward()
+    pictures = frames(o, steps)
+    assert len(pictures) == len(steps) + 1
+
+    def boxes(source):
+        return sorted(re.findall(r"^\s+(\S+) \[.*?(height=\S+) .*?(pos=\"[^\"]+\").*?(width=\S+)", source, re.M))
+
+    first = boxes(pictures[0].source)
+    assert len(first) >= 10 and all(boxes(picture.source) == first for picture in pictures)
+    assert len({boxes(picture.source) and picture.source for picture in pictures}) == len(pictures)  # texts differ
+    sizes = {struct.unpack(">II", render(picture, "png")[16:24]) for picture in pictures[:3]}
+    assert len(sizes) == 1  # the same width and height in pixels

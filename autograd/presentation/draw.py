@@ -108,20 +108,31 @@ def draw(
     if highlight is not None and not isinstance(highlight, (Step, Value)):
         raise TypeError(f"highlight takes a Step or a Value, got {type(highlight).__name__}")
     check_size(output)
-    picture = _Picture(output, show_grad, highlight, edge_labels, grads, steps)
-    dot = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica",
-                    "nslimit": "4", "nslimit1": "4",  # bounded layout passes: time about linear in the graph
-                    "size": "80,80"},  # inches: a bitmap of a huge graph is scaled down, not 30000 px wide
-        node_attr={"fontname": "Helvetica", "fontsize": "11", "height": "0.3"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6", "color": "#6b7280"},
-    )
-    if title:
-        dot.attr(label=_printable(title, 400), labelloc="t", labeljust="l", fontsize="14")
-    picture.add_to(dot)
-    if legend:
-        _add_legend(dot, picture.kinds(), picture.highlights())
+    dot = graphviz.Digraph(graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
+    draw_into(dot, output, show_grad, highlight, edge_labels, grads=grads, legend=legend, title=title, steps=steps)
     return dot
+
+
+GRAPH = {"nodesep": "0.25", "ranksep": "0.35", "fontname": "Helvetica",
+         "nslimit": "4", "nslimit1": "4",  # bounded layout passes: time about linear in the graph
+         "size": "80,80"}  # inches: a bitmap of a huge graph is scaled down, not 30000 px wide  # fmt: skip
+NODE = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3"}
+EDGE = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6", "color": "#6b7280"}
+
+
+def draw_into(dot: Any, output: Value, show_grad: bool = True, highlight: Step | Value | None = None,
+              edge_labels: bool = False, **options: Any) -> None:
+    """draw's work on a given target: anything with graphviz.Digraph's node, edge, attr and subgraph.
+
+    options: grads, legend (default True), title, steps, as for draw. The frames use it to
+    record every picture of a graph before laying them all out once.
+    """
+    picture = _Picture(output, show_grad, highlight, edge_labels, options.get("grads"), options.get("steps"))
+    if options.get("title"):
+        dot.attr(label=_printable(options["title"], 400), labelloc="t", labeljust="l", fontsize="14")
+    picture.add_to(dot)
+    if options.get("legend", True):
+        _add_legend(dot, picture.kinds(), picture.highlights())
 
 
 class _Picture:
