@@ -10,6 +10,7 @@ frame is then drawn with those positions pinned, ``neato -n2``, which does no la
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,15 +160,37 @@ def render(picture: Any, picture_format: str) -> bytes:
     return picture.pipe(format=picture_format, **getattr(picture, "_pipe_options", {}))
 
 
+class NotOurFrames(FileExistsError):
+    """The frames directory holds step_NNN pictures that explain did not write."""
+
+
+MANIFEST = ".explain-frames"  # the names of the frames a run wrote, so the next run removes only those
+FRAME_NAME = re.compile(r"step_\d{3}\.(png|svg)")
+
+
 def write_frames(output: Value, steps: list[Step], directory: Path, picture_format: str) -> list[Path]:
-    """step_000.png (the seed), step_001.png, ...: one picture per step (replacing earlier ones)."""
+    """step_000.png (the seed), step_001.png, ...: one picture per step, replacing an earlier run's.
+
+    Only files an earlier run wrote (listed in the directory's .explain-frames) are removed or
+    overwritten; a step_NNN picture that is not ours raises NotOurFrames, untouched.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("step_[0-9][0-9][0-9].*"):  # a previous run's frames, so none is left over
-        if old.suffix in (".png", ".svg"):
-            old.unlink()
+    manifest = directory / MANIFEST
+    ours = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
+    foreign = sorted(p.name for p in directory.iterdir() if FRAME_NAME.fullmatch(p.name) and p.name not in ours)
+    if foreign:
+        raise NotOurFrames(f"{directory} already holds {foreign[0]}"
+                              f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''} not written by"
+                              " explain: give an empty or new directory")  # fmt: skip
+    pictures = frames(output, steps)
+    names = [f"step_{number:03d}.{picture_format}" for number in range(len(pictures))]
+    for old in ours - set(names):  # a previous run's frames, so none is left over
+        if FRAME_NAME.fullmatch(old):
+            (directory / old).unlink(missing_ok=True)
+    manifest.write_text("\n".join(sorted(ours | set(names))) + "\n", encoding="utf-8")
     written = []
-    for number, picture in enumerate(frames(output, steps)):
-        path = directory / f"step_{number:03d}.{picture_format}"
-        path.write_bytes(render(picture, picture_format))
-        written.append(path)
+    for name, picture in zip(names, pictures, strict=True):
+        (directory / name).write_bytes(render(picture, picture_format))
+        written.append(directory / name)
+    manifest.write_text("\n".join(names) + "\n", encoding="utf-8")
     return written
