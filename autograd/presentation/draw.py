@@ -94,6 +94,24 @@ def draw(
 ) -> Any:
     """The graph of output as a graphviz.Digraph: record per Value, op node per op, edge per operand slot.
 
+        >>> from autograd import Value, backward_steps
+        >>> x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+        >>> y = (x * w).tanh()
+        >>> y.backward()
+        >>> picture = draw(y, edge_labels=True)
+        >>> picture.source.count("shape=record")          # x, w, mul1, tanh1
+        4
+        >>> 'label="x: 0.7864 × -1.0 = -0.7864"' in picture.source   # upstream × local = contribution
+        True
+        >>> marked = draw(y, highlight=backward_steps(y)[1])          # one step: its edge in red
+        >>> svg = picture.pipe(format="svg")                          # or "png"; in Jupyter, show `picture`
+
+    Each box reads name | data | grad, as ``repr`` rounds them (4 significant digits). A graph
+    of more than ``MAX_NODES`` values is refused at once (ValueError naming its size and the
+    limit); a value used more than ``MANY_USES`` times is drawn again, dashed, at each use.
+
+    show_grad: the grad row; rankdir: "LR" (left to right) or "TB"; highlight: a Step or a Value;
+    edge_labels: the local derivative (before backward) or the product (after) on each edge.
     grads: the gradients to show instead of ``.grad`` (a node missing from it shows
     none). Highlighting a Step shows the gradients as they stand at that step.
     legend: draw the key to the colours; title: a line of text above the graph.

@@ -137,6 +137,25 @@ def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
     The loop of ``autograd.backward.gradients``, recording each edge: for each node in
     reverse topological order, for each operand in order,
         contribution = upstream × local,  upstream = d(output)/d(node) (complete by then).
+
+        >>> from autograd import Value
+        >>> x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+        >>> y = (x * w).tanh()
+        >>> for step in backward_steps(y):
+        ...     print(step.line())
+        mul1.grad += 1.0 (upstream) × 0.786448 (d/d mul1 tanh(mul1)) = 0.786448
+        x.grad += 0.786448 (upstream) × -1.0 (d(x × w)/dx) = -0.786448
+        w.grad += 0.786448 (upstream) × 0.5 (d(x × w)/dw) = 0.393224
+        >>> step = backward_steps(y)[1]
+        >>> step.node_name, step.parent_name, step.local, step.rule
+        ('mul1', 'x', -1.0, 'd(a×b)/da = b')
+        >>> step.named_rule                      # the rule with this edge's operands
+        'd(x × w)/dx = w'
+        >>> x.grad                               # untouched: backward_steps only looks
+        0.0
+
+    The sum of the contributions a node receives is its gradient; grad seeds the output
+    (d(output)/d(output), 1.0 as in backward).
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward_steps takes a Value, got {type(output).__name__}")
