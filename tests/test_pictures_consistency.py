@@ -81,3 +81,11 @@ def test_frames_are_laid_out_once_every_node_in_the_same_place_and_size():
     assert len({boxes(picture.source) and picture.source for picture in pictures}) == len(pictures)  # texts differ
     sizes = {struct.unpack(">II", render(picture, "png")[16:24]) for picture in pictures[:3]}
     assert len(sizes) == 1  # the same width and height in pixels
+
+
+def test_the_two_edges_of_x_times_x_say_which_operand_they_are():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.backward()
+    labels = re.findall(r'v0 -> v1op \[label="([^"]+)"', draw(y, edge_labels=True).source)
+    assert labels == ["x as a: 1.0 × 3.0 = 3.0", "x as b: 1.0 × 3.0 = 3.0"]

@@ -307,7 +307,9 @@ class _Picture:
             product = f"{shown(step.upstream, 4)} × {shown(step.local, 4)} = {shown(step.contribution, 4)}"
             text = product if applied else f"local {shown(step.local, 4)}"
             if len(node.parents) > 1:  # which operand it belongs to, so labels meeting at an op read apart
-                text = f"{_printable(step.parent_name, 20)}: {text}"
+                twice = sum(parent is step.parent for parent in node.parents) > 1  # x*x: x as a, x as b
+                operand = _printable(step.parent_name, 20) + (f" as {role(node, slot)}" if twice else "")
+                text = f"{operand}: {text}"
             lines = [_printable(step.derivative, 80), text] if is_marked else [text]
             attributes["label"] = "\\n".join(_escape_label(line) for line in lines)
         if is_marked:

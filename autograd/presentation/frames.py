@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,33 +166,44 @@ class NotOurFrames(FileExistsError):
     """The frames directory holds step_NNN pictures that explain did not write."""
 
 
-MANIFEST = ".explain-frames"  # the names of the frames a run wrote, so the next run removes only those
 FRAME_NAME = re.compile(r"step_\d{3}\.(png|svg)")
+MARK = b"written by python -m autograd explain"  # inside every frame file, so a later run knows its own
 
 
 def write_frames(output: Value, steps: list[Step], directory: Path, picture_format: str) -> list[Path]:
     """step_000.png (the seed), step_001.png, ...: one picture per step, replacing an earlier run's.
 
-    Only files an earlier run wrote (listed in the directory's .explain-frames) are removed or
-    overwritten; a step_NNN picture that is not ours raises NotOurFrames, untouched.
+    Only frames an earlier run wrote (each carries MARK: a PNG text chunk, an SVG comment) are
+    removed or overwritten; any other step_NNN picture raises NotOurFrames, untouched.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    manifest = directory / MANIFEST
-    ours = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
-    foreign = sorted(p.name for p in directory.iterdir() if FRAME_NAME.fullmatch(p.name) and p.name not in ours)
+    existing = [path for path in directory.iterdir() if FRAME_NAME.fullmatch(path.name)]
+    foreign = sorted(path.name for path in existing if not _is_ours(path))
     if foreign:
         raise NotOurFrames(f"{directory} already holds {foreign[0]}"
-                              f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''} not written by"
-                              " explain: give an empty or new directory")  # fmt: skip
+                           f"{f' and {len(foreign) - 1} more' if len(foreign) > 1 else ''} not written by"
+                           " explain: give an empty or new directory")  # fmt: skip
     pictures = frames(output, steps)
     names = [f"step_{number:03d}.{picture_format}" for number in range(len(pictures))]
-    for old in ours - set(names):  # a previous run's frames, so none is left over
-        if FRAME_NAME.fullmatch(old):
-            (directory / old).unlink(missing_ok=True)
-    manifest.write_text("\n".join(sorted(ours | set(names))) + "\n", encoding="utf-8")
+    for old in existing:  # a previous run's frames, so none is left over
+        if old.name not in names:
+            old.unlink()
     written = []
     for name, picture in zip(names, pictures, strict=True):
-        (directory / name).write_bytes(render(picture, picture_format))
+        (directory / name).write_bytes(_marked(render(picture, picture_format), picture_format))
         written.append(directory / name)
-    manifest.write_text("\n".join(names) + "\n", encoding="utf-8")
     return written
+
+
+def _marked(picture: bytes, picture_format: str) -> bytes:
+    """The picture with MARK inside: a PNG tEXt chunk after the header, or an SVG comment."""
+    if picture_format == "svg":
+        return picture.replace(b"<svg", b"<!-- " + MARK + b" -->\n<svg", 1)
+    body = b"tEXt" + b"Software\x00" + MARK
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+    return picture[:33] + chunk + picture[33:]  # 33: the PNG signature and its IHDR chunk
+
+
+def _is_ours(path: Path) -> bool:
+    with path.open("rb") as file:
+        return MARK in file.read(2048)
