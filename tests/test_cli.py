@@ -269,3 +269,14 @@ def test_a_strict_ascii_stdout_gets_ascii_output_not_an_internal_error():
     assert result.returncode == 0 and result.stderr == b""
     out = result.stdout.decode("ascii")
     assert "d(x * w)/dx = w" in out and "= w.grad = 2.0" in out and "internal error" not in out
+
+
+def test_name_calls_the_output_the_same_in_the_tables_and_every_frame(tmp_path):
+    status, out, err = run_here("explain", "tanh(x*w)", "x=1", "w=2", "--name", "o", "--frames", str(tmp_path),
+                                "--format", "svg")  # fmt: skip
+    assert status == 0 and err == ""
+    assert re.search(r"^\s+o\s+tanh\s+mul1\s+\S+\s+<- output$", out, re.M) and "do/dx = x.grad" in out
+    frames = [path.read_text() for path in sorted(tmp_path.glob("step_*.svg"))]
+    assert len(frames) == 4 and all(">o</text>" in frame and "tanh1" not in frame for frame in frames)
+    assert run_here("explain", "x*w", "x=1", "w=2", "--name", "x")[0] == 2
+    assert "not-a-name" in run_here("explain", "x*w", "x=1", "w=2", "--name=not-a-name")[2]

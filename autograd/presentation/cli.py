@@ -3,7 +3,8 @@
 Builds the graph of one expression, prints its forward values, then every step of
 backward (node, parent, upstream, local, contribution, rule), then each input's
 gradient. ``--frames DIR`` writes one picture per step; ``--html FILE`` writes one
-self-contained page that steps through them.
+self-contained page that steps through them. ``--name o`` calls the output o (else it is
+named by its op, as tanh1), in the tables and in every picture.
 
 The expression is parsed with Python's ``ast`` and checked against a whitelist:
 numbers, variables, ``+ - * / **``, unary minus, parentheses and calls of the
@@ -31,7 +32,8 @@ from .frames import NotOurFrames, write_frames
 from .names import forward_order, node_names
 from .steps import Step, backward_steps
 
-USAGE = 'usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+USAGE = ('usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+         " [--name NAME]")
 # The functions an expression may call: the rule table's unary ops that are Value methods.
 FUNCTIONS: dict[str, Callable[..., Value]] = {
     op: getattr(Value, op) for op in rules.UNARY if op.isidentifier() and callable(getattr(Value, op, None))
@@ -244,6 +246,16 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
     return values
 
 
+def name_output(output: Value, name: str, variables: dict[str, Value]) -> None:
+    """--name: label the output, a new identifier that is not one of the variables."""
+    name = unicodedata.normalize("NFKC", name)
+    if not name.isidentifier():
+        raise ExplainError(f"--name {printable(name[:40])!r}: give a name such as o or loss")
+    if name in variables or output.is_leaf:
+        raise ExplainError(f"--name {name}: that is a variable of the expression; the output needs a name of its own")
+    output.label = name
+
+
 # --- the printed explanation ---
 
 
@@ -319,11 +331,12 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
         return {"help": True}
     if argv[0] != "explain":
         raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
-    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png"}
+    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png",
+                               "name": None}
     words = iter(argv[1:])
     for word in words:
         option, equals, inline = word.partition("=")
-        if option in ("--frames", "--html", "--format"):
+        if option in ("--frames", "--html", "--format", "--name"):
             value = inline if equals else next(words, None)
             if not value:
                 raise ExplainError(f"{option} needs a value")
@@ -351,6 +364,8 @@ def explain(options: dict[str, Any]) -> int:
         output = build(tree, variables)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ExplainError(f"cannot compute the expression: {error}") from None
+    if options["name"] is not None:
+        name_output(output, options["name"], variables)
     steps = backward_steps(output)
     if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
