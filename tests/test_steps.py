@@ -92,6 +92,14 @@ def test_rules_come_from_the_table_dot_node_names_its_operand():
     ]
     assert [s.local for s in steps] == [3.0, 4.0, 1.0, 2.0, 1.0]
     assert str(steps[1]) == "w2.grad += 1.0 (upstream) × 4.0 (d/dw_2 (w·x + b)) = 4.0"
+    assert [s.named_rule for s in steps] == [
+        "d/d w1 (w·x + b) = x1", "d/d w2 (w·x + b) = x2", "d/d x1 (w·x + b) = w1", "d/d x2 (w·x + b) = w2",
+        "d/d b (w·x + b) = 1"]  # fmt: skip
+    d = [Value(1.0, label="d1"), Value(2.0, label="d2")]
+    squares = backward_steps(dot(d, d))
+    assert squares[0].named_rule == "d/d d1 Σ u² = d1 on each of its 2 edges"
+    assert backward_steps(dot(w, xs))[0].named_rule == "d/d w1 (w·x) = x1"
+    assert backward_steps(total(xs))[1].named_rule == "d/d x2 (u_1 + ... + u_n) = 1"
 
 
 def test_auto_names_are_op_and_index_in_written_order():

@@ -49,7 +49,7 @@ def named_formula(node: Value, slot: int, names: dict[Value, str]) -> str:
     rule = rule_of(node)
     generic = rules.formula(rule, slot, node.constant)
     if type(node._first) is tuple:
-        return generic
+        return _named_nary(node, slot, generic, names)
     own = {letter: names[parent] for letter, parent in zip(rule.operands, node.parents)}
     if not own:
         return generic
@@ -65,6 +65,23 @@ def named_formula(node: Value, slot: int, names: dict[Value, str]) -> str:
         return own[match.group(2)]
 
     return re.sub(rf"/d({letters})(?!\w)|(?<![\w.])({letters})(?![\w(])", filled, spaced)
+
+
+def _named_nary(node: Value, slot: int, generic: str, names: dict[Value, str]) -> str:
+    """An n-ary rule with names: d/dw_2 (w·x + b) = x_2 reads d/d L1.n1.w2 (w·x + b) = x2; a dot
+    without bias says (w·x), and mse's dot(d, d) says Σ u² (u = its operands)."""
+    from .names import is_sum_of_squares
+
+    text = re.sub(r"/d(?:[a-z]_\d+|b)(?= )", lambda _: "/d " + names[node.parents[slot]], generic, count=1)
+    if node.op != "dot":
+        return text
+    count = node.constant
+    if slot < 2 * count:  # a weight's local derivative is its input, an input's its weight
+        partner = node.parents[slot + count if slot < count else slot - count]
+        text = re.sub(r"= [a-z]_\d+$", lambda _: "= " + names[partner], text)
+    if is_sum_of_squares(node):
+        return text.replace("(w·x + b)", "Σ u²") + " on each of its 2 edges"
+    return text.replace("(w·x + b)", "(w·x)") if len(node.parents) == 2 * count else text
 
 
 def _derivative_name(rule: str) -> str:
