@@ -13,15 +13,20 @@
 Each ``Value`` is a record node (name | data | grad); each operation is a small
 round op node between its operands and its result; each operand slot is one edge
 (``x*x`` draws two). Inputs, constants, intermediate nodes and the output have
-their own colours, explained by a legend.
+their own colours, explained by a legend (as are the red marks of a highlight).
+Every picture of one graph names each node the same way (``names.node_names``).
+
+Cost stays about linear in the graph: more than ``MAX_NODES`` values is refused at once
+with a ValueError naming the size and the limit; a value used more than ``MANY_USES``
+times is drawn again (dashed) beside each use rather than with one long edge per use;
+names are cut at ``MAX_LABEL`` characters and made printable for the renderer.
 
 With ``edge_labels=True`` an edge says its local derivative d(node)/d(operand)
-and, once the gradients are known, the chain-rule product
-upstream × local = contribution (the rule with the
-operands' names, as in d(x × w)/dx). ``highlight`` marks one ``Step`` (its edge, and
-the sum forming at the operand that receives it; the picture then shows the
-gradients as they stand at that step) or one ``Value`` (its node, and its
-gradient as the sum of the contributions it receives).
+and, once the gradients are known, the chain-rule product upstream × local =
+contribution, each label starting with the operand it belongs to. ``highlight``
+marks one ``Step`` (its edge, and the sum forming at the operand that receives it;
+the picture then shows the gradients as they stand at that step) or one ``Value``
+(its node, and its gradient as the sum of the contributions it receives).
 
 Rendering needs a ``dot`` program: the system Graphviz when installed, else the
 ``graphviz-pure`` package's binary (a dependency of this project), so pictures
