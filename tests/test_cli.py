@@ -222,6 +222,8 @@ def test_comments_are_refused_and_terminal_escapes_never_echoed():
     assert status == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
     status, out, err = run_here("explain", "x", "x=1\x1b[2J")
     assert status == 2 and "\x1b" not in err
+    status, out, err = run_here("explain", "x", "x=\u202e1")
+    assert status == 2 and "\u202e" not in err and "\\u202e" in err
     result = run("explain", "x*2", "x=1", "y=\x1b[31m3")  # an ignored assignment's note
     assert result.returncode == 0 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
 

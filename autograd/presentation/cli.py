@@ -310,8 +310,9 @@ ASCII = str.maketrans({"×": "*", "·": ".", "Σ": "sum ", "²": "^2", "…": ".
 
 
 def printable(text: str) -> str:
-    """User text safe to echo: control characters (terminal escapes) shown as \\x1b, never sent raw."""
-    return "".join(c if unicodedata.category(c) not in ("Cc", "Cs") or c == "\n" else
+    """User text safe to echo: control and format characters (terminal escapes, a right-to-left
+    override) shown as \\x1b, \\u202e, never sent raw."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Cs") or c == "\n" else
                    repr(c)[1:-1] for c in text)  # fmt: skip
 
 
