@@ -75,3 +75,30 @@ def test_a_frame_reuses_the_steps_it_is_given(monkeypatch):
 
     monkeypatch.setattr(drawing, "backward_steps", forbidden)
     assert all("digraph" in frame(y, steps, number).source for number in range(len(steps) + 1))
+
+
+def test_frames_lay_the_graph_out_once_and_render_each_frame_without_layout(monkeypatch):
+    import graphviz
+
+    from autograd.presentation.frames import frames, render
+
+    x = Value(1.001, label="x")
+    y = x
+    for _ in range(29):
+        y = y * x  # 30 factors: 29 products, 58 steps, x used 30 times
+    steps = backward_steps(y)
+    y.backward()
+    calls = []
+    original = graphviz.Digraph.pipe
+
+    def counted(self, *args, **kwargs):
+        calls.append((self.engine, kwargs.get("format"), kwargs.get("neato_no_op")))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", counted)
+    start = time.perf_counter()
+    pictures = frames(y, steps)
+    assert calls == [("dot", "json", None)]  # one layout for all 59 frames
+    assert render(pictures[5], "svg").startswith(b"<?xml")
+    assert calls[1] == ("neato", "svg", 2)  # a frame only draws, at the pinned positions
+    assert len(pictures) == len(steps) + 1 == 59 and time.perf_counter() - start < 30.0
