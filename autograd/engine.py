@@ -225,6 +225,24 @@ class Value:
         >>> y.backward()              # the chain rule, from y back to x and w
         >>> round(x.grad, 4)          # dy/dx = (1 - tanh(xw)^2) * w
         -0.7864
+        >>> x                         # printed rounded, as in the pictures; x.grad keeps every digit
+        Value('x', data=0.5, grad=-0.7864)
+        >>> y.parents, y.op           # the node remembers how it was made
+        ((Value(data=-0.5, grad=0.7864),), 'tanh')
+
+    The lecture's neuron, o = tanh(x1*w1 + x2*w2 + b), and its gradients:
+
+        >>> x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+        >>> w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+        >>> b = Value(6.8813735870195432, label="b")
+        >>> o = (x1 * w1 + x2 * w2 + b).tanh()
+        >>> o.backward()
+        >>> o, w1, x1                 # do/dw1 = (1 - o^2) * x1 = 0.5 * 2
+        (Value(data=0.7071, grad=1.0), Value('w1', data=-3.0, grad=1.0), Value('x1', data=2.0, grad=-1.5))
+
+    backward adds into ``.grad`` (a second backward doubles it): reset with ``x.grad = 0.0``.
+    ``autograd.backward_steps(o)`` lists backward's edges one by one; ``autograd.draw(o)``
+    draws the graph.
 
     Operators: ``+ - * / **`` with a Value or a number on either side, unary ``-``, ``abs()``;
     methods ``exp log sqrt tanh sigmoid relu leaky_relu sin cos abs``. ``==`` is identity
@@ -389,10 +407,19 @@ class Value:
     # --- Python's protocols ---
 
     def __repr__(self) -> str:
-        """Value('x', data=2.0, grad=-1.5): numbers rounded to 6 significant digits, as in pictures
-        and tables (the full value stays in .data and .grad)."""
+        """Value('o', data=0.7071, grad=1.0): numbers rounded to 4 significant digits, as the pictures
+        show them (the full value stays in .data and .grad).
+
+            >>> x = Value(0.1, label="x")
+            >>> y = x * 3
+            >>> y.backward()
+            >>> y, x
+            (Value(data=0.3, grad=1.0), Value('x', data=0.1, grad=3.0))
+            >>> y.data                    # full precision
+            0.30000000000000004
+        """
         label = f"{self.label!r}, " if self.label else ""
-        return f"Value({label}data={text.shown(self.data)}, grad={text.shown(self.grad)})"
+        return f"Value({label}data={text.shown(self.data, 4)}, grad={text.shown(self.grad, 4)})"
 
     def __float__(self) -> float:
         """float(x) = x.data; refused while backward computes derivatives as Values (create_graph),

@@ -38,7 +38,8 @@ def test_explain_prints_forward_steps_and_gradients():
     local = 1 - math.tanh(0.88) ** 2
     rows = re.findall(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(d.*)$", out, re.M)
     assert [(r[1], r[2]) for r in rows] == [("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"), ("mul1", "w")]
-    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/du tanh(u) = 1 - tanh(u)^2"
+    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/d add1 tanh(add1) = 1 - tanh(add1)^2"
+    assert rows[3][6] == "d(x × w)/dx = w"  # the rule names the real operands
     assert float(rows[3][5]) == pytest.approx(-3 * local, rel=1e-5)
     gradients = dict(re.findall(r"dtanh1/d(\w+)\s*= \w+\.grad = (\S+)", out))
     assert float(gradients["x"]) == pytest.approx(-3 * local, rel=1e-5)
@@ -56,14 +57,14 @@ def test_numbers_are_constants_a_literal_exponent_stays_on_the_node():
 def test_frames_one_picture_per_step_plus_the_seed(tmp_path):
     result = run("explain", "x*x + y", "x=3", "y=1", "--frames", str(tmp_path / "frames"))
     assert result.returncode == 0, result.stderr
-    files = sorted((tmp_path / "frames").iterdir())
+    files = sorted((tmp_path / "frames").glob("step_*"))
     assert [f.name for f in files] == [f"step_{n:03d}.png" for n in range(5)]  # 4 edges + the seed
     assert all(f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for f in files)
     svg = run("explain", "x*x", "x=3", "--frames", str(tmp_path / "svg"), "--format", "svg")
     assert svg.returncode == 0
-    texts = [f.read_text() for f in sorted((tmp_path / "svg").iterdir())]
+    texts = [f.read_text() for f in sorted((tmp_path / "svg").glob("step_*"))]
     assert len(texts) == 3 and all("<svg" in t for t in texts)
-    assert "step 2 of 2: x.grad += 1.0 (upstream) × 3.0 (d(a×b)/db) = 3.0" in texts[2]
+    assert "step 2 of 2: x.grad += 1.0 (upstream) × 3.0 (d(a×b)/db) = 3.0" in texts[2]  # x*x keeps a, b
     assert "grad 3.0 + 3.0 = 6.0 (2 of 2 terms)" in texts[2]  # the sum forming
     assert "grad 3.0 (1 of 2 terms)" in texts[1]
     assert re.search(r">grad</text>", texts[0])  # x not reached yet: no gradient
@@ -158,7 +159,7 @@ def test_frames_replace_a_previous_runs_frames_and_too_many_steps_are_refused(tm
     assert run_here("explain", "x*x*x", "x=2", "--frames", str(tmp_path))[0] == 0
     assert len(list(tmp_path.glob("step_*.png"))) == 5
     assert run_here("explain", "x*x", "x=2", "--frames", str(tmp_path))[0] == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["step_000.png", "step_001.png", "step_002.png"]
+    assert sorted(p.name for p in tmp_path.glob("step_*")) == ["step_000.png", "step_001.png", "step_002.png"]
     status, out, err = run_here("explain", "(" + "+".join(["x*x*x"] * 70) + ")", "x=1", "--html", str(tmp_path / "p.html"))
     assert status == 2 and "too many" in err and out == ""
 
@@ -212,3 +213,72 @@ def test_valid_expressions_print_the_engines_gradients(expression, x, y):
     for name in names_in(tree):
         assert re.search(rf"/d{name} = {name}\.grad = {re.escape(format_number(values[name].grad))}$", out, re.M)
     assert len(re.findall(r"^\s+\d+\s", out.split("backward (")[1], re.M)) == len(backward_steps(output))
+
+
+def test_comments_are_refused_and_terminal_escapes_never_echoed():
+    status, out, err = run_here("explain", "x*2 # \x1b[31mred", "x=1")
+    assert status == 2 and out == "" and err == "error: comments (#) are not allowed in the expression\n"
+    status, out, err = run_here("explain", "x", "--\x1b]0;title\x07", "x=1")
+    assert status == 2 and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+    status, out, err = run_here("explain", "x", "x=1\x1b[2J")
+    assert status == 2 and "\x1b" not in err
+    status, out, err = run_here("explain", "x", "x=\u202e1")
+    assert status == 2 and "\u202e" not in err and "\\u202e" in err
+    result = run("explain", "x*2", "x=1", "y=\x1b[31m3")  # an ignored assignment's note
+    assert result.returncode == 0 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+def test_nfkc_equivalent_names_are_the_same_variable():
+    for expression, assignment in [("ｘ*2", "ｘ=3"), ("x*2", "ｘ=3"), ("ｘ*2", "x=3")]:
+        status, out, err = run_here("explain", expression, assignment)
+        assert (status, err) == (0, ""), (expression, assignment, err)
+        assert re.search(r"= x\.grad = 2\.0$", out, re.M)
+
+
+def test_a_variable_named_like_an_automatic_node_name_does_not_clash():
+    status, out, _ = run_here("explain", "mul1*x*y", "mul1=2", "x=3", "y=4")
+    assert status == 0
+    names = [row.split()[0] for row in out.split("forward")[1].split("backward")[0].splitlines()[2:] if row.strip()]
+    assert len(names) == len(set(names)) and names.count("mul1") == 1
+    assert re.search(r"^\s+mul1\s+input\s+2\.0$", out, re.M)
+    assert re.search(r"= mul1\.grad = 12\.0$", out, re.M)
+
+
+def test_frames_never_delete_or_overwrite_a_users_own_step_files(tmp_path):
+    mine = tmp_path / "step_000.png"
+    mine.write_bytes(b"my holiday photo")
+    (tmp_path / "step_007.svg").write_bytes(b"<svg>mine</svg>")
+    status, out, err = run_here("explain", "x*x", "x=2", "--frames", str(tmp_path))
+    assert status == 2 and "step_000.png and 1 more not written by explain" in err
+    assert mine.read_bytes() == b"my holiday photo" and (tmp_path / "step_007.svg").exists()
+    ours = tmp_path / "ours"
+    assert run_here("explain", "x*x*x", "x=2", "--frames", str(ours))[0] == 0
+    (ours / "step_999.png").write_bytes(b"not ours")
+    assert run_here("explain", "x*x", "x=2", "--frames", str(ours))[0] == 2  # a foreign file appeared
+    (ours / "step_999.png").unlink()
+    (ours / "notes.txt").write_text("keep me")
+    assert run_here("explain", "x*x", "x=2", "--frames", str(ours))[0] == 0
+    assert sorted(p.name for p in ours.glob("step_*")) == ["step_000.png", "step_001.png", "step_002.png"]
+    assert (ours / "notes.txt").read_text() == "keep me"
+
+
+def test_a_strict_ascii_stdout_gets_ascii_output_not_an_internal_error():
+    import os
+
+    env = dict(os.environ, PYTHONIOENCODING="ascii:strict")
+    result = subprocess.run([sys.executable, "-m", "autograd", "explain", "x*w", "x=2", "w=3"], capture_output=True,
+                            timeout=60, env=env)  # fmt: skip
+    assert result.returncode == 0 and result.stderr == b""
+    out = result.stdout.decode("ascii")
+    assert "d(x * w)/dx = w" in out and "= w.grad = 2.0" in out and "internal error" not in out
+
+
+def test_name_calls_the_output_the_same_in_the_tables_and_every_frame(tmp_path):
+    status, out, err = run_here("explain", "tanh(x*w)", "x=1", "w=2", "--name", "o", "--frames", str(tmp_path),
+                                "--format", "svg")  # fmt: skip
+    assert status == 0 and err == ""
+    assert re.search(r"^\s+o\s+tanh\s+mul1\s+\S+\s+<- output$", out, re.M) and "do/dx = x.grad" in out
+    frames = [path.read_text() for path in sorted(tmp_path.glob("step_*.svg"))]
+    assert len(frames) == 4 and all(">o</text>" in frame and "tanh1" not in frame for frame in frames)
+    assert run_here("explain", "x*w", "x=1", "w=2", "--name", "x")[0] == 2
+    assert "not-a-name" in run_here("explain", "x*w", "x=1", "w=2", "--name=not-a-name")[2]

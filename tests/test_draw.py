@@ -64,7 +64,7 @@ def test_record_shows_label_data_grad_and_kinds_are_coloured():
 def test_edge_labels_local_before_backward_and_products_after():
     x, w, b, y = neuron()
     before = draw(y, edge_labels=True).source
-    assert re.search(r'v0 -> v2op \[label="local -3\.0"\]', before)
+    assert re.search(r'v0 -> v2op \[label="x: local -3\.0"\]', before)  # the operand it belongs to
     y.backward()
     after = draw(y, edge_labels=True).source
     local = 1 - 0.706419**2  # d tanh / du at 0.88

@@ -1,6 +1,7 @@
 """backward_steps: one Step per edge, in backward's order, adding up to backward's gradients."""
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -30,9 +31,31 @@ def test_fields_of_a_tanh_neuron_by_hand():
     assert first.node is y and first.upstream == 1.0
     assert first.local == pytest.approx(1 - math.tanh(0.88) ** 2, abs=1e-12)
     assert first.rule == "d/du tanh(u) = 1 - tanh(u)^2"
+    assert first.named_rule == "d/d add1 tanh(add1) = 1 - tanh(add1)^2"
     to_x = steps[3]
     assert to_x.local == -3.0 and to_x.contribution == pytest.approx(-3.0 * first.local, abs=1e-12)
     assert to_x.rule == "d(a×b)/da = b"
+    assert to_x.named_rule == "d(x × w)/dx = w" and steps[4].named_rule == "d(x × w)/dw = x"
+    upstream, product = format_number(to_x.upstream), format_number(to_x.contribution)
+    assert to_x.line() == f"x.grad += {upstream} (upstream) × -3.0 (d(x × w)/dx) = {product}"
+
+
+def test_named_rules_use_the_operands_names_never_the_letter_x_for_times():
+    a, b = Value(0.5, label="a"), Value(-3.0, label="b")
+    steps = backward_steps(a.sigmoid() * b + a**2)
+    rules = {(s.node_name, s.parent_name): s.named_rule for s in steps}
+    assert rules[("mul1", "sigmoid1")] == "d(sigmoid1 × b)/d sigmoid1 = b"
+    assert rules[("mul1", "b")] == "d(sigmoid1 × b)/db = sigmoid1"
+    assert rules[("sigmoid1", "a")] == "d/da sigmoid(a) = sigmoid(a) (1 - sigmoid(a))"
+    assert rules[("pow1", "a")] == "d/da a^2 = 2 a^1"
+    assert rules[("add1", "mul1")] == "d(mul1 + pow1)/d mul1 = 1"
+    x = Value(2.0, label="x")
+    squared = backward_steps(x * x)
+    assert [s.named_rule for s in squared] == ["d(a×b)/da = b, with a = b = x", "d(a×b)/db = a, with a = b = x"]
+    swapped = backward_steps(b * a)  # letters and names that coincide are substituted at once
+    assert [s.named_rule for s in swapped] == ["d(b × a)/db = a", "d(b × a)/da = b"]
+    for step in steps + squared:
+        assert re.search(r"\d x \d| x [\d(]", step.line() + step.named_rule) is None
 
 
 def test_x_times_x_has_two_steps_that_sum_to_2x():
@@ -69,6 +92,14 @@ def test_rules_come_from_the_table_dot_node_names_its_operand():
     ]
     assert [s.local for s in steps] == [3.0, 4.0, 1.0, 2.0, 1.0]
     assert str(steps[1]) == "w2.grad += 1.0 (upstream) × 4.0 (d/dw_2 (w·x + b)) = 4.0"
+    assert [s.named_rule for s in steps] == [
+        "d/d w1 (w·x + b) = x1", "d/d w2 (w·x + b) = x2", "d/d x1 (w·x + b) = w1", "d/d x2 (w·x + b) = w2",
+        "d/d b (w·x + b) = 1"]  # fmt: skip
+    d = [Value(1.0, label="d1"), Value(2.0, label="d2")]
+    squares = backward_steps(dot(d, d))
+    assert squares[0].named_rule == "d/d d1 Σ u² = d1 on each of its 2 edges"
+    assert backward_steps(dot(w, xs))[0].named_rule == "d/d w1 (w·x) = x1"
+    assert backward_steps(total(xs))[1].named_rule == "d/d x2 (u_1 + ... + u_n) = 1"
 
 
 def test_auto_names_are_op_and_index_in_written_order():
@@ -169,5 +200,25 @@ def test_unlabelled_leaves_of_a_neuron_sum_are_named_by_their_role():
     w, x = [Value(0.5), Value(-1.0)], [Value(2.0, label="x1"), Value(3.0)]
     y = dot(w, x, Value(0.1)).tanh()
     names = node_names(y)
-    assert [names[v] for v in (*w, *x)] == ["dot1.w1", "dot1.w2", "x1", "dot1.x2"]
+    assert [names[v] for v in (*w, *x)] == ["dot1.w1", "dot1.w2", "x1", "x2"]  # inputs: x_i, not dot1.x_i
     assert names[y.parents[0].parents[-1]] == "dot1.b"
+
+
+def test_names_never_clash_a_variable_called_mul1_or_a_label_used_twice():
+    mul1, first_x, second_x = Value(2.0, label="mul1"), Value(3.0, label="x"), Value(4.0, label="x")
+    y = mul1 * first_x * second_x
+    names = node_names(y)
+    assert len(set(names.values())) == len(names)
+    assert names[mul1] == "mul1" and names[first_x] == "x" and names[second_x] == "x_2"
+    assert names[y] == "mul3" and names[y.parents[0]] == "mul2"
+
+
+def test_a_sum_of_squares_is_named_as_one_and_inputs_of_two_samples_stay_apart():
+    d = [Value(1.0), Value(2.0)]
+    squares = dot(d, d)
+    assert node_names(squares)[squares] == "sumsq1"
+    first, second = [Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]
+    w = [Value(0.5, label="w1"), Value(0.5, label="w2")]
+    y = dot(w, first) + dot(w, second)
+    names = node_names(y)
+    assert [names[v] for v in first + second] == ["x1", "x2", "x1_2", "x2_2"]

@@ -3,7 +3,7 @@
     steps   backward_steps: backward as a list of Step records, one per edge
     names   what every node is called, and the order it is shown in
     draw    draw: the graph as a Graphviz picture, the chain rule on its edges
-    frames  one picture per step of backward
+    frames  one picture per step of backward, the graph laid out once for all of them
     page    the self-contained step-through web page
     cli     python -m autograd explain "EXPR" x=...
 

@@ -3,7 +3,8 @@
 Builds the graph of one expression, prints its forward values, then every step of
 backward (node, parent, upstream, local, contribution, rule), then each input's
 gradient. ``--frames DIR`` writes one picture per step; ``--html FILE`` writes one
-self-contained page that steps through them.
+self-contained page that steps through them. ``--name o`` calls the output o (else it is
+named by its op, as tanh1), in the tables and in every picture.
 
 The expression is parsed with Python's ``ast`` and checked against a whitelist:
 numbers, variables, ``+ - * / **``, unary minus, parentheses and calls of the
@@ -17,6 +18,7 @@ import ast
 import math
 import os
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +28,12 @@ from autograd import rules
 from autograd.engine import Value, rule_of
 from autograd.text import shown
 
-from .frames import write_frames
+from .frames import NotOurFrames, write_frames
 from .names import forward_order, node_names
 from .steps import Step, backward_steps
 
-USAGE = 'usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+USAGE = ('usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
+         " [--name NAME]")
 # The functions an expression may call: the rule table's unary ops that are Value methods.
 FUNCTIONS: dict[str, Callable[..., Value]] = {
     op: getattr(Value, op) for op in rules.UNARY if op.isidentifier() and callable(getattr(Value, op, None))
@@ -65,6 +68,8 @@ def parse_expression(text: str) -> ast.Expression:
         raise ExplainError(f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
     if not text.strip():
         raise ExplainError("the expression is empty")
+    if "#" in text:  # Python would drop the rest of the line unseen
+        raise ExplainError("comments (#) are not allowed in the expression")
     try:
         tree = _parse(text, "eval")
     except (SyntaxError, ValueError) as error:
@@ -218,7 +223,7 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
     values: dict[str, Value] = {}
     for assignment in assignments:
         name, equals, text = assignment.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the expression: ｘ is x
         if not equals and name in needed:
             raise ExplainError(f"{name} has no value: write {name}=NUMBER")
         if not equals or not name.isidentifier():
@@ -226,7 +231,7 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
         if name in values:
             raise ExplainError(f"{name} is given twice")
         if name not in needed:
-            print(f"note: {name} is not in the expression; ignoring {name}={text}", file=sys.stderr)
+            print(printable(f"note: {name} is not in the expression; ignoring {name}={text}"), file=sys.stderr)
             continue
         try:
             number = float(text)
@@ -239,6 +244,16 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
     if missing:
         raise ExplainError(f"no value for {', '.join(missing)}: add {' '.join(m + '=NUMBER' for m in missing)}")
     return values
+
+
+def name_output(output: Value, name: str, variables: dict[str, Value]) -> None:
+    """--name: label the output, a new identifier that is not one of the variables."""
+    name = unicodedata.normalize("NFKC", name)
+    if not name.isidentifier():
+        raise ExplainError(f"--name {printable(name[:40])!r}: give a name such as o or loss")
+    if name in variables or output.is_leaf:
+        raise ExplainError(f"--name {name}: that is a variable of the expression; the output needs a name of its own")
+    output.label = name
 
 
 # --- the printed explanation ---
@@ -267,13 +282,13 @@ def forward_rows(output: Value, names: dict[Value, str]) -> list[list[str]]:
 
 def step_rows(steps: list[Step]) -> list[list[str]]:
     return [[str(s.number), s.node_name, s.parent_name, shown(s.upstream), shown(s.local),
-             shown(s.contribution), s.rule] for s in steps]  # fmt: skip
+             shown(s.contribution), s.named_rule] for s in steps]  # fmt: skip
 
 
 def explanation(text: str, output: Value, variables: dict[str, Value], steps: list[Step]) -> str:
     names = node_names(output)
     out = names[output]
-    parts = [f"expression: {text}", "", "forward (each value after its operands):",
+    parts = [f"expression: {printable(text)}", "", "forward (each value after its operands):",
              table(["node", "op", "operands", "value", ""], forward_rows(output, names)), "",
              f"backward (the chain rule, one edge at a time, from {out} back to the inputs; d{out}/d{out} = 1):"]  # fmt: skip
     if steps:
@@ -290,6 +305,26 @@ def explanation(text: str, output: Value, variables: dict[str, Value], steps: li
 
 # --- the command line ---
 
+# What a terminal that cannot show the tables' few non-ASCII signs gets instead.
+ASCII = str.maketrans({"×": "*", "·": ".", "Σ": "sum ", "²": "^2", "…": "...", "\ufffd": "?"})
+
+
+def printable(text: str) -> str:
+    """User text safe to echo: control and format characters (terminal escapes, a right-to-left
+    override) shown as \\x1b, \\u202e, never sent raw."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Cs") or c == "\n" else
+                   repr(c)[1:-1] for c in text)  # fmt: skip
+
+
+def say(text: str, stream: Any = None) -> None:
+    """Print text; on a terminal whose encoding cannot show × (PYTHONIOENCODING=ascii), in ASCII (*)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        print(text, file=stream)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        print(text.translate(ASCII).encode(encoding, "backslashreplace").decode(encoding), file=stream)
+
 
 def parse_arguments(argv: list[str]) -> dict[str, Any]:
     """explain's arguments: the first non-option is EXPR (even "-x*2"), then name=value pairs."""
@@ -297,11 +332,12 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
         return {"help": True}
     if argv[0] != "explain":
         raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
-    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png"}
+    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png",
+                               "name": None}
     words = iter(argv[1:])
     for word in words:
         option, equals, inline = word.partition("=")
-        if option in ("--frames", "--html", "--format"):
+        if option in ("--frames", "--html", "--format", "--name"):
             value = inline if equals else next(words, None)
             if not value:
                 raise ExplainError(f"{option} needs a value")
@@ -331,24 +367,29 @@ def explain(options: dict[str, Any]) -> int:
         output = build(tree, variables)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ExplainError(f"cannot compute the expression: {error}") from None
+    if options["name"] is not None:
+        name_output(output, options["name"], variables)
     steps = backward_steps(output)
     if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
     output.backward()
-    print(explanation(options["expression"], output, variables, steps))
+    say(explanation(options["expression"], output, variables, steps))
     if options.get("code"):
         from autograd.codegen import codegen
 
         staged = codegen(output, list(variables.values()))
-        print(f"\nstaged code (forward, then backward, one edge a line):\n{staged.source}")
+        say(f"\nstaged code (forward, then backward, one edge a line):\n{staged.source}")
     if options["frames"]:
-        written = write_frames(output, steps, Path(options["frames"]), options["format"])
-        print(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
+        try:
+            written = write_frames(output, steps, Path(options["frames"]), options["format"])
+        except NotOurFrames as error:
+            raise ExplainError(str(error)) from None
+        say(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
     if options["html"]:
         from .page import write_html
 
         write_html(output, steps, options["expression"], Path(options["html"]))
-        print(f"\nwrote {options['html']}: open it in a browser and step with the arrow keys")
+        say(f"\nwrote {options['html']}: open it in a browser and step with the arrow keys")
     return 0
 
 
@@ -361,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as error:
-        print(f"error: cannot write: {error}", file=sys.stderr)
+        say(printable(f"error: cannot write: {error}"), sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -369,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         if type(error).__name__ == "ExecutableNotFound":  # graphviz found no dot program
             print("error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)", file=sys.stderr)
             return 1
-        print(f"error: internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr)
+        say(printable(f"error: internal error, please report it: {type(error).__name__}: {error}"), sys.stderr)
         return 1
 
 
@@ -380,11 +421,11 @@ def _run(argv: list[str]) -> int:
     try:
         options = parse_arguments(argv)
         if options["help"]:
-            print(USAGE + "\n\n" + __doc__.split("\n\n", 1)[1].strip())
+            say(USAGE + "\n\n" + __doc__.split("\n\n", 1)[1].strip())
             return 0
         return explain(options)
     except ExplainError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(printable(f"error: {error}"), sys.stderr)
         return 2
     except RecursionError:
         print("error: the expression is nested too deeply", file=sys.stderr)

@@ -13,6 +13,8 @@ can look at each product on its own:
     >>> y = (a + b) * 0.5
     >>> print(backward_steps(y)[3])
     b.grad += 0.5 (upstream) × 1.0 (d(a+b)/db) = 0.5
+    >>> backward_steps(y)[0].named_rule            # the rule with the real operands' names
+    'd(add1 × const1)/d add1 = const1'
 
 The numbers come from the engine (``node.locals``, computed in forward) and the
 formulas from the one table of rules (``autograd.rules``); this module knows no
@@ -21,6 +23,7 @@ derivative of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from autograd import rules
@@ -36,6 +39,51 @@ def formula_for(node: Value, slot: int) -> str:
     return rules.formula(rule_of(node), slot, node.constant)
 
 
+def named_formula(node: Value, slot: int, names: dict[Value, str]) -> str:
+    """The formula with node's real operands in place of the table's letters (a, b, u).
+
+    d(a×b)/da = b at mul1 = sigmoid1 × b reads d(sigmoid1 × b)/d sigmoid1 = b (the names of
+    ``node_names``, as every table and picture shows them). When one node fills both slots
+    (x*x) the letters stay, so the two edges read apart: d(a×b)/da = b, with a = b = x. An n-ary node (sum, w·x + b) keeps its indexed letters.
+    """
+    rule = rule_of(node)
+    generic = rules.formula(rule, slot, node.constant)
+    if type(node._first) is tuple:
+        return _named_nary(node, slot, generic, names)
+    own = {letter: names[parent] for letter, parent in zip(rule.operands, node.parents)}
+    if not own:
+        return generic
+    if len(set(node.parents)) < len(node.parents):  # x*x: the letters tell the two edges apart
+        return f"{generic}, with {' = '.join(own)} = {names[node.parents[0]]}"
+    letters = "|".join(re.escape(letter) for letter in own)
+    spaced = re.sub(rf"\(({letters})([×+\-/])({letters})\)", r"(\1 \2 \3)", generic, count=1)
+
+    def filled(match: re.Match[str]) -> str:
+        if match.group(1):  # d/da -> d/dx, or d/d sigmoid1 for a longer name
+            name = own[match.group(1)]
+            return "/d" + (name if len(name) == 1 else " " + name)
+        return own[match.group(2)]
+
+    return re.sub(rf"/d({letters})(?!\w)|(?<![\w.])({letters})(?![\w(])", filled, spaced)
+
+
+def _named_nary(node: Value, slot: int, generic: str, names: dict[Value, str]) -> str:
+    """An n-ary rule with names: d/dw_2 (w·x + b) = x_2 reads d/d L1.n1.w2 (w·x + b) = x2; a dot
+    without bias says (w·x), and mse's dot(d, d) says Σ u² (u = its operands)."""
+    from .names import is_sum_of_squares
+
+    text = re.sub(r"/d(?:[a-z]_\d+|b)(?= )", lambda _: "/d " + names[node.parents[slot]], generic, count=1)
+    if node.op != "dot":
+        return text
+    count = node.constant
+    if slot < 2 * count:  # a weight's local derivative is its input, an input's its weight
+        partner = node.parents[slot + count if slot < count else slot - count]
+        text = re.sub(r"= [a-z]_\d+$", lambda _: "= " + names[partner], text)
+    if is_sum_of_squares(node):
+        return text.replace("(w·x + b)", "Σ u²") + " on each of its 2 edges"
+    return text.replace("(w·x + b)", "(w·x)") if len(node.parents) == 2 * count else text
+
+
 def _derivative_name(rule: str) -> str:
     """The left side of the rule: d/dw_2 (w·x + b)."""
     return rule.split(" = ")[0]
@@ -43,7 +91,12 @@ def _derivative_name(rule: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """One edge of backward: parent.grad += upstream × local = contribution."""
+    """One edge of backward: parent.grad += upstream × local = contribution.
+
+    ``rule`` is the rule table's formula (d(a×b)/da = b); ``named_rule`` the same formula
+    with this edge's operands named (d(sigmoid1 × b)/d sigmoid1 = b), as the tables and
+    pictures print it.
+    """
 
     node: Value  # the Value whose gradient is being passed down
     parent: Value  # the operand receiving it
@@ -58,7 +111,8 @@ class Step:
     before: float = 0.0  # parent's gradient summed so far, before this step
     term: int = 1  # this contribution is term `term` of the `terms` that make parent's gradient
     terms: int = 1
-    derivative: str = field(default="", repr=False)  # the rule's left side, e.g. d(a+b)/db
+    derivative: str = field(default="", repr=False)  # the named rule's left side, e.g. d(x + y)/dy
+    named_rule: str = ""  # the rule with the real operands' names: d(sigmoid1 × b)/d sigmoid1 = b
 
     @property
     def after(self) -> float:
@@ -66,9 +120,17 @@ class Step:
         return self.before + self.contribution
 
     def __str__(self) -> str:
+        return self.line(named=False)
+
+    def line(self, named: bool = True) -> str:
+        """The chain-rule line; named: the rule with this edge's operands, as the pictures show it.
+
+        str(step) is line(named=False): the rule as the table writes it, d(a×b)/da.
+        """
+        derivative = self.derivative if named else _derivative_name(self.rule)
         return (
             f"{self.parent_name}.grad += {shown(self.upstream)} (upstream)"
-            f" × {shown(self.local)} ({self.derivative})"
+            f" × {shown(self.local)} ({derivative})"
             f" = {shown(self.contribution)}"
         )
 
@@ -92,6 +154,25 @@ def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
     The loop of ``autograd.backward.gradients``, recording each edge: for each node in
     reverse topological order, for each operand in order,
         contribution = upstream × local,  upstream = d(output)/d(node) (complete by then).
+
+        >>> from autograd import Value
+        >>> x, w = Value(0.5, label="x"), Value(-1.0, label="w")
+        >>> y = (x * w).tanh()
+        >>> for step in backward_steps(y):
+        ...     print(step.line())
+        mul1.grad += 1.0 (upstream) × 0.786448 (d/d mul1 tanh(mul1)) = 0.786448
+        x.grad += 0.786448 (upstream) × -1.0 (d(x × w)/dx) = -0.786448
+        w.grad += 0.786448 (upstream) × 0.5 (d(x × w)/dw) = 0.393224
+        >>> step = backward_steps(y)[1]
+        >>> step.node_name, step.parent_name, step.local, step.rule
+        ('mul1', 'x', -1.0, 'd(a×b)/da = b')
+        >>> step.named_rule                      # the rule with this edge's operands
+        'd(x × w)/dx = w'
+        >>> x.grad                               # untouched: backward_steps only looks
+        0.0
+
+    The sum of the contributions a node receives is its gradient; grad seeds the output
+    (d(output)/d(output), 1.0 as in backward).
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward_steps takes a Value, got {type(output).__name__}")
@@ -105,13 +186,13 @@ def backward_steps(output: Value, grad: float = 1.0) -> list[Step]:
     for node in reversed(order):
         upstream = grads[node]
         for slot, (parent, local) in enumerate(zip(node.parents, node.locals, strict=True)):
-            rule = formula_for(node, slot)
+            rule, named = formula_for(node, slot), named_formula(node, slot, names)
             received[parent] = received.get(parent, 0) + 1
             contribution = local * upstream
             steps.append(Step(
                 node, parent, upstream, local, contribution, rule, slot, len(steps) + 1,
                 names[node], names[parent], grads[parent], received[parent], terms[parent],
-                _derivative_name(rule),
+                _derivative_name(named), named,
             ))  # fmt: skip
             grads[parent] += contribution
     return steps
