@@ -32,6 +32,8 @@ _PRESENTATION = {
     "backward_steps": "steps",
     "Step": "steps",
     "draw": "draw",
+    "explain": "explain",
+    "Explanation": "explain",
 }
 
 __all__ = [
