@@ -1,6 +1,8 @@
 """explain(out): the Explanation object, its page (the graph laid out once), save, notebooks, the CLI."""
 
+import doctest
 import html
+import importlib
 import json
 import re
 import subprocess
@@ -187,3 +189,8 @@ def test_the_cli_html_and_quiz_write_explains_page(tmp_path):
     assert "<code>sigmoid(a)*b</code>" in plain.read_text(encoding="utf-8")  # titled with the expression
     refused = run("explain", "x*2", "x=1", "--quiz")
     assert refused.returncode == 2 and "--quiz is a page" in refused.stderr
+
+
+def test_the_modules_docstring_example_runs():
+    result = doctest.testmod(importlib.import_module("autograd.presentation.explain"))
+    assert result.attempted >= 3 and result.failed == 0

@@ -5,8 +5,8 @@
     >>> page = explain(a.sigmoid() * b)
     >>> len(page.steps)                       # one Step per edge, as backward_steps
     3
-    >>> page                                  # doctest: +ELLIPSIS
-    Explanation of mul1: 5 forward steps, 3 backward steps
+    >>> page
+    Explanation of mul1: 4 forward steps, 3 backward steps
 
 ``page.html()`` is one self-contained page (the graph as inline SVG, laid out once;
 no network), ``page.save("steps.html")`` writes it, and in Jupyter, VS Code or an

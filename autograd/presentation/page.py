@@ -50,16 +50,16 @@ KIND_WORDS = {"input": "input", "parameter": "weight or bias", "constant": "cons
 
 
 def node_kinds(output: Value, order: list[Value]) -> dict[Value, str]:
-    """input (labelled leaf), parameter (an unlabelled leaf in a w or b slot of w·x+b), constant, ..."""
+    """parameter (a leaf in a w or b slot of w·x+b), input (another labelled leaf), constant, ... as draw's."""
     parameters = {parent for node in order if type(node._first) is tuple
                   for slot, parent in enumerate(node.parents)
-                  if parent.is_leaf and not parent.label and role(node, slot)[0] in "wb"}  # fmt: skip
+                  if parent.is_leaf and role(node, slot)[0] in "wb"}  # fmt: skip
     kinds = {}
     for node in order:
         if node is output:
             kinds[node] = "output"
         elif node.is_leaf:
-            kinds[node] = "input" if node.label else "parameter" if node in parameters else "constant"
+            kinds[node] = "parameter" if node in parameters else "input" if node.label else "constant"
         else:
             kinds[node] = "intermediate"
     return kinds
