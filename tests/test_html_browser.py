@@ -162,3 +162,29 @@ def test_screenshots_at_classroom_sizes(browser, tmp_path, width, height):
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 20_000
     overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0  # the page never scrolls sideways: only the graph's own box does
+
+
+def test_two_pages_inline_in_one_notebook_output_each_step_on_their_own(browser, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    cells = [explain(x * w)._repr_html_(), explain(x.tanh() * w)._repr_html_()]
+    path = tmp_path / "notebook.html"  # what an exported notebook holds: the outputs' HTML, no kernel
+    path.write_text("<!DOCTYPE html><html><body>" + "".join(f"<div>{cell}</div>" for cell in cells)
+                    + "</body></html>", encoding="utf-8")  # fmt: skip
+    browser.get(path.as_uri())
+    frames = browser.find_elements("css selector", "iframe[data-chainrule]")
+    assert len(frames) == 2 and frames[0].get_attribute("id") != frames[1].get_attribute("id")
+    browser.switch_to.frame(frames[0])
+    browser.find_element("id", "next").click()  # a click into the page, then the keys
+    browser.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element("id", "headline").text == "w = -3.0 (input)"
+    browser.switch_to.default_content()
+    browser.switch_to.frame(frames[1])
+    assert browser.find_element("id", "counter").text.startswith("step 0 of")  # the other page did not move
+    browser.find_element("id", "next").click()
+    browser.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element("id", "headline").text.startswith("tanh1 = tanh(x)")
+    browser.switch_to.default_content()
+    inner = browser.execute_script("return arguments[0].contentDocument.documentElement.scrollHeight", frames[1])
+    assert abs(frames[1].size["height"] - inner) < 40  # the frame grew to hold its page

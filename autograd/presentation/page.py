@@ -351,7 +351,7 @@ TEMPLATE = """<!DOCTYPE html>
   h1 { font-size: 1.15rem; font-weight: 600; margin: 0 0 0.5rem; }
   h1 code { background: #eef2ff; padding: 0.1rem 0.4rem; border-radius: 4px; }
   #controls { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center; margin-bottom: 0.4rem; }
-  button { font-size: 0.95rem; padding: 0.3rem 0.8rem; border-radius: 6px; border: 1px solid #9ca3af;
+  button { font-size: 0.95em; padding: 0.3rem 0.8rem; border-radius: 6px; border: 1px solid #9ca3af;
            background: white; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
   button[aria-pressed="true"] { background: #e0e7ff; border-color: #4338ca; }
@@ -380,7 +380,7 @@ TEMPLATE = """<!DOCTYPE html>
   #graph { flex: 1; min-width: 0; max-height: 68vh; overflow: auto; background: white;
            border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.4rem; }
   #graph svg { display: block; }
-  #side { width: 19rem; flex: none; max-height: 68vh; overflow: auto; font-size: 0.85rem; }
+  #side { width: 19em; flex: none; max-height: 68vh; overflow: auto; font-size: 0.85em; }
   @media (max-width: 1100px) { #layout { flex-direction: column; align-items: stretch; } #side { width: auto; max-height: none; } }
   table { border-collapse: collapse; font-variant-numeric: tabular-nums; background: white; width: 100%; }
   th, td { padding: 0.15rem 0.45rem; border-bottom: 1px solid #e5e7eb; text-align: right; }
@@ -412,7 +412,7 @@ TEMPLATE = """<!DOCTYPE html>
   body.large { font-size: 21px; }
   body.large #headline { font-size: 2.1rem; }
   body.large #rule, body.large #sum { font-size: 1.4rem; }
-  body.large #side { width: 24rem; }
+  body.large #side { width: 19em; }
 </style>
 </head>
 <body>
