@@ -37,6 +37,7 @@ def test_explain_returns_the_steps_of_backward_steps():
         (s.node, s.parent, s.local, s.contribution) for s in expected]
     assert repr(page) == f"Explanation of add1: 6 forward steps, {len(expected)} backward steps"
     assert "a quiz" in repr(explain(out, quiz=True))
+    assert repr(explain(Value(1.0, label="solo"))) == "Explanation of solo: 1 forward step, 0 backward steps"
 
 
 def test_explain_refuses_what_is_not_a_value_or_a_bool():
@@ -194,3 +195,18 @@ def test_the_cli_html_and_quiz_write_explains_page(tmp_path):
 def test_the_modules_docstring_example_runs():
     result = doctest.testmod(importlib.import_module("autograd.presentation.explain"))
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_a_label_with_markup_or_quotes_stays_text_and_clashing_names_get_their_own_boxes(tmp_path):
+    x = Value(2.0, label='</script><b>"x')
+    y, z = Value(3.0, label="x"), Value(1.0, label="x")  # two leaves called x
+    text = explain(x * y + z).html()
+    script = text.split("<script>")[1].split("</script>")[0]
+    assert "<b>" not in script and "<b>" not in text.split("<svg")[1].split("</svg>")[0]
+    assert "<title>&lt;/script&gt;&lt;b&gt;&quot;x</title>" in text
+    assert re.findall(r"<title>(x|x#2)</title>", text) == ["x", "x#2"]
+    from autograd.presentation.page import write_html
+
+    product = y * z
+    write_html(product, backward_steps(product), "y*z", tmp_path / "old" / "p.html")  # the first --html's API
+    assert "<code>y*z</code>" in (tmp_path / "old" / "p.html").read_text(encoding="utf-8")

@@ -68,7 +68,12 @@ class Explanation:
     def __repr__(self) -> str:
         name = self.output.label or _name_of(self.output)
         quiz = " (a quiz)" if self.quiz else ""
-        return f"Explanation of {name}: {self.nodes} forward steps, {len(self.steps)} backward steps{quiz}"
+        forward, backward = _count(self.nodes, "forward step"), _count(len(self.steps), "backward step")
+        return f"Explanation of {name}: {forward}, {backward}{quiz}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _name_of(output: Value) -> str:

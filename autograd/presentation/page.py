@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from autograd import rules
@@ -337,6 +338,13 @@ def page_html(output: Value, steps: list[Step], quiz: bool = False, title: str |
     return re.sub(r"\{\{(\w+)\}\}", lambda match: fields[match.group(1)], TEMPLATE)
 
 
+
+
+def write_html(output: Value, steps: list[Step], expression: str, path: Path) -> None:
+    """Write the step-through page of output to path, titled with the expression (what --html did first)."""
+    if path.parent != Path(""):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page_html(output, steps, title=expression), encoding="utf-8")
 
 
 TEMPLATE = """<!DOCTYPE html>
