@@ -204,7 +204,7 @@ def test_a_label_with_markup_or_quotes_stays_text_and_clashing_names_get_their_o
     script = text.split("<script>")[1].split("</script>")[0]
     assert "<b>" not in script and "<b>" not in text.split("<svg")[1].split("</svg>")[0]
     assert "<title>&lt;/script&gt;&lt;b&gt;&quot;x</title>" in text
-    clashing = re.findall(r"<title>(x[^<]*)</title>", text)
+    clashing = re.findall(r"<title>(x[^<&]*)</title>", text)
     assert len(clashing) == 2 and len(set(clashing)) == 2  # x and x#2 (or the names' own x_2)
     from autograd.presentation.page import write_html
 
