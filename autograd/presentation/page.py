@@ -148,6 +148,9 @@ def rule_parts(step: Step, names: dict[Value, str]) -> dict[str, str]:
         left = TOKEN.sub(lambda match: roles.get(match.group(1), match.group(1)), left)
     right = TOKEN.sub(lambda match: roles.get(match.group(1), match.group(1)), right)
     named = f"{left} = {right}" if right else left
+    given = getattr(step, "named_rule", "")  # the steps' own naming, where they name the operands
+    if given and type(node._first) is not tuple:  # n-ary: ours names the one operand, w2 -> its name
+        named, left, right = given, given.split(" = ")[0], given.partition(" = ")[2]
     value = shown(step.local)
     filled = named if _same_number(right, step.local) else f"{named} = {value}"
     return {"table": step.rule, "question": left, "named": named, "filled": filled}
