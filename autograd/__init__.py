@@ -33,6 +33,8 @@ _PRESENTATION = {
     "backward_steps": "steps",
     "Step": "steps",
     "draw": "draw",
+    "explain": "explain",
+    "Explanation": "explain",
 }
 
 __all__ = [

@@ -78,17 +78,16 @@ def test_html_page_is_self_contained_and_holds_every_step(tmp_path):
     assert not re.search(r"https?://", text)  # nothing fetched: no scripts, styles or fonts from elsewhere
     assert not re.search(r"<link|@import|@font-face|<script[^>]*\bsrc=", text, re.I)
     assert not re.search(r"""(src|href)=["'](?!data:)""", text)
-    for marker in ['id="prev"', 'id="next"', 'type="range"', "keydown", "ArrowRight", 'id="equation"', 'id="grads"']:
+    for marker in ['id="prev"', 'id="next"', 'type="range"', "keydown", "ArrowRight", 'id="headline"', 'id="grads"']:
         assert marker in text
-    frames = json.loads(re.search(r"const FRAMES = (.*);\n", text).group(1))
+    data = json.loads(re.search(r"const DATA = (.*);\n", text).group(1))
     tree = parse_expression("tanh(x*w + b)")
     steps = backward_steps(build(tree, parse_variables(["x=2", "w=-3", "b=6.88"], ["x", "w", "b"])))
-    assert len(frames) == len(steps) + 1
-    assert [f["equation"] for f in frames[1:]] == [str(s) for s in steps]
-    assert all(f["picture"].startswith("data:image/png;base64,") for f in frames)
-    x_row = [r for r in frames[3]["rows"] if r["name"] == "x"][0]
-    assert x_row["grad"] == "" and x_row["status"] == "not reached"
-    assert [r for r in frames[4]["rows"] if r["name"] == "x"][0]["grad"] == "-1.50292"
+    backward = [m for m in data["moments"] if m["phase"] == "backward"]
+    assert len(backward) == len(steps) and text.count("<svg") == 1  # the graph inline, laid out once
+    assert [data["nodes"][m["focus"]]["name"] for m in backward] == [s.parent_name for s in steps]
+    x_grads = [change[2] for m in backward for change in m["set"] if data["nodes"][change[0]]["name"] == "x"]
+    assert x_grads == ["grad -1.503"]
 
 
 @pytest.mark.parametrize("expression, says", [

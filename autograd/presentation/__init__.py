@@ -4,7 +4,8 @@
     names   what every node is called, and the order it is shown in
     draw    draw: the graph as a Graphviz picture, the chain rule on its edges
     frames  one picture per step of backward, the graph laid out once for all of them
-    page    the self-contained step-through web page
+    page    the self-contained step-through web page, the graph laid out once
+    explain explain(out): that page in Python and inline in notebooks
     cli     python -m autograd explain "EXPR" x=...
 
 It reads the core (``autograd.engine``, ``autograd.backward``, ``autograd.rules``); the

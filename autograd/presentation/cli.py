@@ -3,8 +3,9 @@
 Builds the graph of one expression, prints its forward values, then every step of
 backward (node, parent, upstream, local, contribution, rule), then each input's
 gradient. ``--frames DIR`` writes one picture per step; ``--html FILE`` writes one
-self-contained page that steps through them. ``--name o`` calls the output o (else it is
-named by its op, as tanh1), in the tables and in every picture.
+self-contained page that steps through forward and backward (``autograd.explain``'s page;
+``--quiz`` makes it ask for each local derivative and contribution). ``--name o`` calls the
+output o (else it is named by its op, as tanh1), in the tables and in every picture.
 
 The expression is parsed with Python's ``ast`` and checked against a whitelist:
 numbers, variables, ``+ - * / **``, unary minus, parentheses and calls of the
@@ -32,8 +33,8 @@ from .frames import NotOurFrames, write_frames
 from .names import forward_order, node_names
 from .steps import Step, backward_steps
 
-USAGE = ('usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE] [--format png|svg]'
-         " [--name NAME]")
+USAGE = ('usage: python -m autograd explain "EXPR" name=value ... [--frames DIR] [--html FILE [--quiz]]'
+         " [--format png|svg] [--name NAME] [--code] [--as-pytorch]")
 # The functions an expression may call: the rule table's unary ops that are Value methods.
 FUNCTIONS: dict[str, Callable[..., Value]] = {
     op: getattr(Value, op) for op in rules.UNARY if op.isidentifier() and callable(getattr(Value, op, None))
@@ -332,8 +333,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
         return {"help": True}
     if argv[0] != "explain":
         raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
-    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None, "format": "png",
-                               "name": None}
+    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None,
+                               "format": "png", "name": None, "quiz": False}
     words = iter(argv[1:])
     for word in words:
         option, equals, inline = word.partition("=")
@@ -346,6 +347,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
             return {"help": True}
         elif word == "--code":  # also print the staged code (autograd.codegen)
             options["code"] = True
+        elif word == "--quiz":
+            options["quiz"] = True
         elif options["expression"] is None:  # the expression may start with '-' or even '--'
             options["expression"] = word
         elif word.startswith("--"):
@@ -354,6 +357,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
             options["assignments"].append(word)
     if options["expression"] is None:
         raise ExplainError('give an expression, as in: python -m autograd explain "x*y" x=2 y=3')
+    if options["quiz"] and not options["html"]:
+        raise ExplainError("--quiz is a page: give it with --html FILE")
     if options["format"] not in ("png", "svg"):
         raise ExplainError(f"--format takes png or svg, not {options['format'][:20]!r}")
     return options
@@ -386,9 +391,9 @@ def explain(options: dict[str, Any]) -> int:
             raise ExplainError(str(error)) from None
         say(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
     if options["html"]:
-        from .page import write_html
+        from .explain import explain as step_through
 
-        write_html(output, steps, options["expression"], Path(options["html"]))
+        step_through(output, options["quiz"], title=options["expression"]).save(options["html"])
         say(f"\nwrote {options['html']}: open it in a browser and step with the arrow keys")
     return 0
 
