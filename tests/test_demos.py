@@ -10,6 +10,7 @@ import contextlib
 import html
 import importlib
 import io
+import json
 import re
 import subprocess
 import sys
@@ -21,7 +22,8 @@ pytest.importorskip("matplotlib")
 
 from demos import DEMOS  # noqa: E402
 from demos.__main__ import tour  # noqa: E402
-from demos._tour import data_uri, run_demo  # noqa: E402
+from demos._tour import NOT_SHOWN, VERDICTS, data_uri, run_demo  # noqa: E402
+from demos.claims import CLAIMS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +76,7 @@ def test_index_shows_every_picture_inline_with_its_caption(toured):
     results, index, root, _ = toured
     page = index.read_text(encoding="utf-8")
     shown = [w for r in results.values() for w in r.written if w.kind in ("picture", "frame")]
-    assert page.count("<img ") == len(shown)
+    assert page.count('<img src="data:') == len(shown)
     for written in shown:
         assert data_uri(written.path) in page, f"{written.path} is not inline in index.html"
         assert written.path.relative_to(root).as_posix() in page
@@ -90,6 +92,53 @@ def test_index_needs_no_network(toured):
     assert "@import" not in page and "<script" not in page
     for link in re.findall(r'href="([^"#]+)"', page):  # the only links: files the tour wrote beside it
         assert (toured[2] / link).is_file(), link
+
+
+def claims_of(root: Path) -> dict:
+    """findings.json of a tour run."""
+    return json.loads((root / "findings.json").read_text(encoding="utf-8"))
+
+
+def test_findings_json_has_one_row_per_claim_with_its_pictures(toured):
+    results, _, root, _ = toured
+    document = claims_of(root)
+    assert document["seed"] == 0
+    assert [row["id"] for row in document["claims"]] == list(CLAIMS) == [f"C{i:02d}" for i in range(1, 32)]
+    named = {finding.claim for result in results.values() for finding in result.findings if finding.claim}
+    for row in document["claims"]:
+        assert set(row) == {"id", "claim", "demo", "pictures", "finding", "verdict"}
+        assert row["claim"] == CLAIMS[row["id"]]
+        if row["id"] not in named:
+            assert row == {**row, "verdict": NOT_SHOWN, "demo": "", "pictures": [], "finding": ""}
+            continue
+        assert row["verdict"] in VERDICTS and row["pictures"] and re.search(r"\d", row["finding"])
+        for picture in row["pictures"]:
+            assert (root / picture).is_file() and picture.split("/")[0] in row["demo"].split(", ")
+
+
+def test_a_claim_shown_twice_joins_its_findings_and_takes_the_weakest_verdict(toured):
+    results, _, root, _ = toured
+    for row in claims_of(root)["claims"]:
+        shown = [f for r in results.values() for f in r.findings if f.claim == row["id"]]
+        if shown:
+            assert row["finding"] == "; ".join(f.text for f in shown)
+            assert row["verdict"] == max((f.verdict for f in shown), key=VERDICTS.index)
+
+
+def test_index_opens_with_the_table_of_claims(toured):
+    _, index, root, _ = toured
+    page = index.read_text(encoding="utf-8")
+    table = page[page.index('<table class=claims>'):page.index("</table>")]
+    assert page.index('<section id="claims">') < page.index("<table class=claims>") < page.index("<h2>1. ")
+    rows = claims_of(root)["claims"]
+    assert table.count("<tr id=") == len(rows) == 31
+    for row in rows:
+        line = table[table.index(f'<tr id="{row["id"]}">'):]
+        line = line[:line.index("</tr>")]
+        assert html.escape(row["claim"]) in line and f">{row['verdict']}</td>" in line
+        assert html.escape(row["finding"]) in line
+        for picture in row["pictures"][:2]:
+            assert f'<a href="{picture}"><img class=thumb src="{picture}"' in line
 
 
 # --- each demo's findings point the right way ---
