@@ -146,15 +146,21 @@ def test_index_opens_with_the_table_of_claims(toured):
 
 def test_chain_rule(toured):
     found = values(toured, "chain_rule")
-    assert found["forward"]["o"] == pytest.approx(2**-0.5, abs=1e-12)
-    assert found["steps"]["steps"] == 9
-    assert found["chain"]["w1_grad"] == pytest.approx(found["chain"]["product"], abs=1e-12) == pytest.approx(1.0)
+    a = 2**-0.5
+    assert found["forward"]["a"] == pytest.approx(a, abs=1e-12)
+    assert found["forward"]["L"] == pytest.approx((a - 1) ** 2, abs=1e-12)
+    chain = found["chain"]
+    assert chain["steps"] == 12 and chain["backwards"] is True and chain["worst"] < 1e-6
+    assert chain["dL/da"] == pytest.approx(2 * (a - 1)) and chain["da/dz"] == pytest.approx(1 - a * a)
+    assert chain["dz/dw1"] == 2.0 and chain["z_path"] == 3  # z = (x1*w1 + x2*w2) + b: three edges down to w1
+    assert chain["w1_grad"] == pytest.approx(chain["product"], abs=1e-12) == pytest.approx(2 * (a - 1) * 0.5 * 2)
     assert found["zero_input"]["w2_grad"] == 0.0
-    assert found["check"]["worst"] < 1e-6 and found["check"]["sums_match"] is True
-    assert found["library"]["gap"] < 1e-12 and found["library"]["steps"] < found["library"]["hand_steps"] == 9
+    assert found["check"]["sums_match"] is True
+    assert found["library"]["gap"] < 1e-12
+    assert found["layers"]["gap"] < 1e-12 and [len(o) for o in found["layers"]["outputs"]] == [3, 1]
     pictures = [w.path.name for w in toured[0]["chain_rule"].written]
     assert pictures.count("steps.html") == 1
-    assert len([name for name in pictures if name.startswith("step_")]) == 10  # the seed and 9 steps
+    assert len([name for name in pictures if name.startswith("step_")]) == 13  # the seed and 12 steps
 
 
 def test_training_loop_learns_the_moons(toured):
