@@ -11,6 +11,7 @@ import html
 import importlib
 import io
 import json
+import math
 import re
 import subprocess
 import sys
@@ -221,14 +222,30 @@ def test_initialization_orthogonal_keeps_the_gradient_length(toured):
 
 def test_losses_outliers_pull_mse_most(toured):
     found = values(toured, "losses")
-    pull = {name: abs(slope - 2.0) for name, slope in found["outliers"].items()}
+    pull = {name: abs(found["outliers"][name] - 2.0) for name in ("MSE", "Huber", "MAE")}
     assert pull["MSE"] > pull["Huber"] > pull["MAE"]
+    assert found["outliers"]["mse_share"] > found["outliers"]["mae_share"]
     assert all(abs(slope - 2.0) < 0.15 for slope in found["clean"].values())
+    slopes = list(found["huber_delta"]["slopes"].values())
+    assert slopes == sorted(slopes, reverse=True) and found["huber_delta"]["ends"]
+
+
+def test_losses_gaussian_targets_kink_and_penalty(toured):
+    found = values(toured, "losses")
+    assert found["gaussian"]["ratio"]["Gaussian"] > 1.05 > 1 > found["gaussian"]["ratio"]["Laplace"]
+    kink = found["kink"]
+    assert (kink["left"], kink["zero"], kink["right"]) == (-1.0, 0.0, 1.0)
+    assert kink["mse"] < 1e-9 < 1e-4 < kink["mae"] and kink["crossings"] >= 5
+    assert found["huber"]["inside"] == 0.5 and found["huber"]["outside"] == 1.0
+    penalty = found["penalty"]
+    assert penalty["wrong"]["BCE"] == pytest.approx(-math.log(0.01)) and penalty["wrong"]["MSE"] == pytest.approx(0.99**2)
+    assert penalty["slope"]["MSE"] < 0.05 < 0.9 < penalty["slope"]["BCE"]
 
 
 def test_losses_sigmoid_bce_and_two_class_softmax_agree(toured):
     found = values(toured, "losses")
-    assert all(run["accuracy"] >= 0.85 for run in found["binary"].values())
+    assert all(found["binary"][name]["accuracy"] >= 0.85 for name in ("sigmoid + binary cross-entropy",
+                                                                       "softmax + cross-entropy"))
     assert found["agree"]["agree"] > 0.8
     assert found["softmax_is_sigmoid"]["gap"] < 1e-12
 
