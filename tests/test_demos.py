@@ -174,8 +174,15 @@ def test_multiclass_needs_a_hidden_layer(toured):
     found = values(toured, "multiclass")
     assert found["accuracy"]["accuracy"] >= 0.85
     assert found["linear"]["accuracy"] < found["accuracy"]["accuracy"] - 0.2
-    assert found["true_class"]["true_class"] > 0.7
-    assert found["sum"]["worst"] < 1e-12
+    assert found["true_class"]["true_class"] > 0.7 > 0.4 > found["true_class"]["before"]
+    assert found["true_class"]["worst"] < 1e-12
+
+
+def test_multiclass_softmax_cannot_give_two_labels_more_than_a_half(toured):
+    found = values(toured, "multiclass")["multi_label"]
+    assert found["share"]["softmax"] <= 0.5 + 1e-9 < 0.7 < found["share"]["independent sigmoids"]
+    assert found["sigmoid"]["all"] > found["softmax"]["all"] + 0.1
+    assert found["softmax"].get(0, 0.0) <= 0.2  # softmax cannot say "no label"
 
 
 def test_learning_rate_small_crawls_good_lands_large_diverges(toured):
