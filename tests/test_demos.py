@@ -168,6 +168,9 @@ def test_training_loop_learns_the_moons(toured):
     found = values(toured, "training_loop")
     assert found["loss"]["last"] < found["loss"]["first"] / 2
     assert found["accuracy"]["last"] >= 0.9 and found["accuracy"]["last"] > found["accuracy"]["first"]
+    update = found["update"]
+    assert update["gap"] == 0.0 and update["after"] < update["before"]  # w - lr * dL/dw, exactly
+    assert update["falls"] > found["loss"]["steps"] / 10  # most epochs lower the loss
 
 
 def test_multiclass_needs_a_hidden_layer(toured):
@@ -269,6 +272,56 @@ def test_optimizers(toured):
     momentum = bowl["momentum 0.9, lr 0.01"]
     assert all(momentum["loss"] < run["loss"] for name, run in bowl.items() if name.startswith("GD"))
     assert momentum["reversals"] < bowl["GD, lr 0.038 (near the limit 2/50)"]["reversals"]
+
+
+# --- the lecture's claims C01-C21: the same verdict at three seeds ---
+
+# What the measurements of this tour say about the lecture (C01-C21: the initialisation, forward, loss and
+# chain-rule claims, and the plain update); each demo computes its verdict, these are the ones it must reach.
+VERDICTS_EXPECTED = {"C01": "holds", "C02": "holds", "C03": "nuanced", "C04": "holds", "C05": "nuanced",
+                     "C06": "holds", "C07": "holds", "C08": "holds", "C09": "holds", "C10": "holds", "C11": "holds",
+                     "C12": "holds", "C13": "holds", "C14": "holds", "C15": "holds", "C16": "holds", "C17": "holds",
+                     "C18": "holds", "C19": "holds", "C20": "holds", "C21": "holds"}
+LECTURE_DEMOS = ("chain_rule", "training_loop", "multiclass", "initialization", "losses")
+
+
+@pytest.fixture(scope="module")
+def reseeded(tmp_path_factory):
+    """The demos of C01-C21 at --seed 1 and 2 (reduced size): seed -> (claim -> verdicts of its findings)."""
+    runs = {}
+    for seed in (1, 2):
+        root = tmp_path_factory.mktemp(f"seed{seed}")
+        with contextlib.redirect_stdout(io.StringIO()):
+            results = [run_demo(importlib.import_module(f"demos.{name}"), root, quick=True, progress=False, seed=seed)
+                       for name in LECTURE_DEMOS]
+        runs[seed] = results
+    return runs
+
+
+def verdicts_of(results) -> dict[str, list[str]]:
+    """claim -> the verdicts of every finding that names it."""
+    found: dict[str, list[str]] = {}
+    for result in results:
+        for finding in result.findings:
+            if finding.claim:
+                found.setdefault(finding.claim, []).append(finding.verdict)
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_verdict_of_c01_to_c21_is_the_same_at_three_seeds(toured, reseeded, seed):
+    results = list(toured[0].values()) if seed == 0 else reseeded[seed]
+    found = verdicts_of(results)
+    for claim, expected in VERDICTS_EXPECTED.items():
+        assert claim in found, f"seed {seed}: no finding shows {claim}"
+        assert max(found[claim], key=VERDICTS.index) == expected, f"seed {seed}, {claim}: {found[claim]}"
+
+
+def test_a_seed_changes_the_draws_but_not_the_verdicts(toured, reseeded):
+    texts = {seed: {f.name: f.text for r in reseeded[seed] for f in r.findings} for seed in (1, 2)}
+    first = {f.name: f.text for name in LECTURE_DEMOS for f in toured[0][name].findings}
+    for name in ("symmetry_normal", "spread_relu", "training", "outliers", "gaussian", "multi_label", "layers"):
+        assert first[name] != texts[1][name] != texts[2][name], name  # other data, other weights: other figures
 
 
 # --- determinism and the command line ---
