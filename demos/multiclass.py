@@ -33,7 +33,7 @@ has no hidden layer (softmax regression), which can only draw straight boundarie
 carry several labels at once: softmax makes the labels compete for one unit of probability, independent
 sigmoids (one binary cross-entropy per label) do not.
 """
-FULL: dict[str, Any] = {"per_class": 50, "hidden": [16, 16], "epochs": 80, "lr": 0.02, "momentum": 0.9,
+FULL: dict[str, Any] = {"per_class": 40, "hidden": [16, 16], "epochs": 60, "lr": 0.03, "momentum": 0.9,
                         "batch_size": 10, "grid": 60, "multi_label": {"n": 120, "epochs": 60}}
 QUICK: dict[str, Any] = {"per_class": 20, "hidden": [12, 12], "epochs": 40, "lr": 0.05, "momentum": 0.9,
                          "batch_size": 10, "grid": 12, "multi_label": {"n": 80, "epochs": 60}}

@@ -18,7 +18,7 @@ neurons learns a curved boundary by repeating four lines per mini-batch: forward
 zero_grad, backward, step (nn.fit), where step is the plain update w <- w - lr * dL/dw. Look at the loss
 falling epoch by epoch and the boundary it ends with.
 """
-FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 100, "lr": 0.3, "momentum": 0.0, "batch_size": 20,
+FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 60, "lr": 0.3, "momentum": 0.0, "batch_size": 20,
                         "grid": 60}
 QUICK: dict[str, Any] = {"n": 60, "hidden": [8, 8], "epochs": 60, "lr": 0.5, "momentum": 0.0, "batch_size": 20,
                          "grid": 15}

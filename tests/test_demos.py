@@ -216,7 +216,7 @@ def test_initialization_spread_per_activation(toured):
     sigmoid = found["spread_sigmoid"]["Xavier (normal)"]
     assert 0.8 < sigmoid["forward"] < 1.25 and sigmoid["backward"] < 0.3  # sigmoid' <= 1/4
     tanh = found["spread_tanh"]["Xavier (normal)"]
-    assert 0.8 < tanh["forward"] < 1.25 and 0.8 < tanh["backward"] < 1.25
+    assert 0.7 < tanh["forward"] < 1.25 and 0.7 < tanh["backward"] < 1.25  # mild: a little shrinking per layer
 
 
 def test_initialization_he_trains_the_deep_relu_net_first(toured):
