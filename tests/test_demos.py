@@ -117,6 +117,12 @@ def test_findings_json_has_one_row_per_claim_with_its_pictures(toured):
             assert (root / picture).is_file() and picture.split("/")[0] in row["demo"].split(", ")
 
 
+def test_every_claim_of_the_lecture_is_shown(toured):
+    """All 31 claims: the optimisation claims (C22-C31) come from the learning-rate and optimiser demos."""
+    missing = [row["id"] for row in claims_of(toured[2])["claims"] if row["verdict"] == NOT_SHOWN]
+    assert not missing, f"no finding of the tour names {', '.join(missing)}: each needs a Finding(..., claim=...)"
+
+
 def test_a_claim_shown_twice_joins_its_findings_and_takes_the_weakest_verdict(toured):
     results, _, root, _ = toured
     for row in claims_of(root)["claims"]:
