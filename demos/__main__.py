@@ -9,17 +9,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import DEMOS
-from ._tour import RULE, Result, parser, run_demo, write_index
+from ._tour import RULE, Result, parser, run_demo, write_findings, write_index
 
 DESCRIPTION = (
-    "The chainrule demo tour: seven experiments that train real networks with chainrule's engine "
+    f"The chainrule demo tour: {len(DEMOS)} experiments that train real networks with chainrule's engine "
     f"({', '.join(DEMOS)}). Each prints what it finds and draws pictures into DIR/NAME/; "
-    "DIR/index.html shows every picture with its caption. Run one alone with python -m demos.NAME."
+    "DIR/index.html opens with the lecture's claims and their verdicts, then shows every picture with its "
+    "caption; DIR/findings.json holds the claims' findings as data. Run one alone with python -m demos.NAME."
 )
 
 
 def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0) -> tuple[list[Result], Path]:
-    """Run every demo in order, write index.html, print the list of every file written."""
+    """Run every demo in order, write findings.json and index.html, print the list of every file written."""
     start = time.perf_counter()
     results = []
     for number, name in enumerate(DEMOS, 1):
@@ -27,12 +28,14 @@ def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0) 
         results.append(run_demo(module, root, quick, progress, number_in_tour=f"{number}/{len(DEMOS)}  ",
                                   seed=seed))
     seconds = time.perf_counter() - start
+    claims = write_findings(root, results, seed)
     index = write_index(root, results, seconds)
     files = [written.path for result in results for written in result.written]
-    print(f"\n{RULE}\nthe tour took {seconds:.0f} s and wrote {len(files) + 1} files:")
-    for path in [*files, index]:
+    print(f"\n{RULE}\nthe tour took {seconds:.0f} s and wrote {len(files) + 2} files:")
+    for path in [*files, claims, index]:
         print(f"  {path}")
-    print(f"\nopen {index} in a browser: every picture with its caption, and every finding.")
+    print(f"\nopen {index} in a browser: the lecture's claims with their verdicts, every picture with its "
+          f"caption, and every finding; {claims} holds the claims as data.")
     return results, index
 
 

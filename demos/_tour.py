@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import base64
 import html
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from types import ModuleType
 from typing import Any
 
 import nn
+
+from .claims import CLAIMS
 
 DEFAULT_OUT = Path("out")
 FRAMES_HEADING = "Backward one step at a time (python -m autograd explain --frames): the red edge is the step"
@@ -29,7 +32,8 @@ COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4
 CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a"]  # class 0, 1, 2
 
 
-VERDICTS = ("holds", "nuanced", "contradicted")
+VERDICTS = ("holds", "nuanced", "contradicted")  # strongest first: a claim shown several times gets the weakest
+NOT_SHOWN = "not shown"  # the verdict of a claim no demo measured
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,56 @@ def main_for(module: ModuleType, argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+# --- the lecture's claims: findings.json ---
+
+
+def weakest(verdicts: Sequence[str]) -> str:
+    """The weakest of some verdicts: contradicted beats nuanced beats holds; none at all is "not shown"."""
+    return max(verdicts, key=VERDICTS.index) if verdicts else NOT_SHOWN
+
+
+def claim_table(results: Sequence[Result]) -> list[dict[str, Any]]:
+    """One row per lecture claim (C01-C31): the demos, pictures and findings that show it, and its verdict.
+
+    A claim shown by several findings joins their texts and takes the weakest verdict; a picture path is
+    relative to the out folder (``initialization/symmetry.png``). A claim no finding names is listed with
+    the verdict "not shown", so a gap in the tour is visible.
+    """
+    rows = []
+    for claim_id, text in CLAIMS.items():
+        shown = [(result, finding) for result in results for finding in result.findings if finding.claim == claim_id]
+        demos = list(dict.fromkeys(result.module.NAME for result, _ in shown))
+        pictures = list(dict.fromkeys(f"{result.module.NAME}/{picture}" for result, finding in shown
+                                      for picture in finding.pictures))
+        rows.append({"id": claim_id, "claim": text, "demo": ", ".join(demos), "pictures": pictures,
+                     "finding": "; ".join(finding.text for _, finding in shown),
+                     "verdict": weakest([finding.verdict for _, finding in shown])})
+    return rows
+
+
+def check_claims(root: Path, results: Sequence[Result]) -> None:
+    """Every claim a finding names is one of CLAIMS, and every picture it names was written by its demo."""
+    for result in results:
+        written = {w.path for w in result.written}
+        for finding in result.findings:
+            if finding.claim and finding.claim not in CLAIMS:
+                raise ValueError(f"finding {finding.name!r} of {result.module.NAME} names an unknown claim "
+                                 f"{finding.claim!r}: use an ID of demos/claims.py")
+            for picture in finding.pictures:
+                if Path(root) / result.module.NAME / picture not in written:
+                    raise ValueError(f"finding {finding.name!r} of {result.module.NAME} names the picture "
+                                     f"{picture!r}, which the demo did not write")
+
+
+def write_findings(root: Path, results: Sequence[Result], seed: int) -> Path:
+    """out/findings.json: {"seed": N, "claims": [one row of claim_table per claim]}."""
+    check_claims(root, results)
+    path = Path(root) / "findings.json"
+    document = {"seed": seed, "claims": claim_table(results)}
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 # --- the index page of the tour ---
 
 
@@ -197,13 +251,33 @@ def data_uri(path: Path) -> str:
 
 
 def write_index(root: Path, results: list[Result], seconds: float) -> Path:
-    """out/index.html: every picture inline with its caption, each demo's findings; opens from disk."""
+    """out/index.html: the table of the lecture's claims, then every picture inline with its caption and each
+    demo's findings; opens from disk."""
     sections = [_section(root, number, result) for number, result in enumerate(results, 1)]
     contents = "\n".join(f'<li><a href="#{r.module.NAME}">{html.escape(r.module.TITLE)}</a></li>' for r in results)
-    page = PAGE.format(contents=contents, sections="\n".join(sections), seconds=f"{seconds:.0f}")
+    page = PAGE.format(claims=claims_section(claim_table(results)), contents=contents,
+                       sections="\n".join(sections), seconds=f"{seconds:.0f}")
     path = Path(root) / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def claims_section(rows: Sequence[dict[str, Any]]) -> str:
+    """The table the page opens with: each claim, its verdict, the finding, a thumbnail linking to the picture."""
+    counts = ", ".join(f"{sum(row['verdict'] == verdict for row in rows)} {verdict}"
+                       for verdict in (*VERDICTS, NOT_SHOWN))
+    parts = ['<section id="claims">', f"<h2>The lecture's {len(rows)} claims, measured ({counts})</h2>",
+             "<table class=claims><tr><th>claim</th><th>verdict</th><th>what this run measured</th>"
+             "<th>picture</th></tr>"]
+    for row in rows:
+        thumbnails = "".join(f'<a href="{html.escape(picture)}"><img class=thumb src="{html.escape(picture)}" '
+                             f'alt="{html.escape(picture)}"></a>' for picture in row["pictures"][:2])
+        demo = f' <a href="#{html.escape(row["demo"].split(", ")[0])}">{html.escape(row["demo"])}</a>' if row["demo"] else ""
+        parts.append(f'<tr id="{row["id"]}"><td><b>{row["id"]}</b> {html.escape(row["claim"])}</td>'
+                     f'<td class="verdict {row["verdict"].replace(" ", "-")}">{row["verdict"]}</td>'
+                     f"<td>{html.escape(row['finding'])}{demo}</td><td>{thumbnails}</td></tr>")
+    parts.append("</table></section>")
+    return "\n".join(parts)
 
 
 def _section(root: Path, number: int, result: Result) -> str:
@@ -258,6 +332,11 @@ PAGE = """<!DOCTYPE html>
   .intro {{ color: #374151; }} .run {{ color: #6b7280; font-size: 0.9em; }}
   .frames {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0.5rem; }}
   .frames figure {{ margin: 0; }}
+  table.claims {{ border-collapse: collapse; font-size: 0.9em; background: white; }}
+  .claims td, .claims th {{ border: 1px solid #e5e7eb; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }}
+  .thumb {{ width: 140px; height: auto; display: block; margin-bottom: 0.2rem; }}
+  .verdict {{ font-weight: 600; white-space: nowrap; }} .holds {{ color: #15803d; }} .nuanced {{ color: #b45309; }}
+  .contradicted {{ color: #b91c1c; }} .not-shown {{ color: #6b7280; }}
   code {{ background: #eef2ff; padding: 0.1rem 0.3rem; border-radius: 4px; }}
 </style>
 </head>
@@ -265,6 +344,7 @@ PAGE = """<!DOCTYPE html>
 <h1>chainrule: the demo tour</h1>
 <p>Every picture below was drawn by <code>python -m demos</code> from networks trained with chainrule's
 own engine ({seconds} s on this machine); every number in a finding was measured by that run.</p>
+{claims}
 <ol>
 {contents}
 </ol>

@@ -15,11 +15,12 @@ TITLE = "the training loop: an MLP learns two moons"
 INTRO = """
 Two interleaving half-moons cannot be split by a straight line. An MLP with two hidden layers of 16 ReLU
 neurons learns a curved boundary by repeating four lines per mini-batch: forward and loss,
-zero_grad, backward, step (nn.fit). Look at the loss falling epoch by epoch and the boundary it ends with.
+zero_grad, backward, step (nn.fit), where step is the plain update w <- w - lr * dL/dw. Look at the loss
+falling epoch by epoch and the boundary it ends with.
 """
-FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 100, "lr": 0.05, "momentum": 0.9, "batch_size": 20,
+FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 60, "lr": 0.3, "momentum": 0.0, "batch_size": 20,
                         "grid": 60}
-QUICK: dict[str, Any] = {"n": 60, "hidden": [8, 8], "epochs": 40, "lr": 0.1, "momentum": 0.9, "batch_size": 20,
+QUICK: dict[str, Any] = {"n": 60, "hidden": [8, 8], "epochs": 60, "lr": 0.5, "momentum": 0.0, "batch_size": 20,
                          "grid": 15}
 LOSS = "binary_cross_entropy_with_logits"
 
@@ -32,16 +33,34 @@ def probability_grid(model: nn.MLP, xs: list[float], ys: list[float]) -> list[li
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
     """Train the MLP on the moons; draw its loss curve and its boundary before and after; return the findings."""
-    X, y = nn.data.moons(n=settings["n"], noise=0.1, seed=0)
-    model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=0)
+    seed = settings.get("seed", 0)
+    X, y = nn.data.moons(n=settings["n"], noise=0.1, seed=seed)
+    model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=seed)
     xs, ys = plane_grid(X, settings["grid"])
     before = probability_grid(model, xs, ys)
+    step = one_step(settings, X, y, seed)
     announce(f"{model} on {len(X)} moons points")
     history = nn.fit(model, X, y, loss=LOSS, lr=settings["lr"], momentum=settings["momentum"],
-                     batch_size=settings["batch_size"], epochs=settings["epochs"], seed=0, progress=progress)
+                     batch_size=settings["batch_size"], epochs=settings["epochs"], seed=seed, progress=progress)
     after = probability_grid(model, xs, ys)
     draw(out, settings, model, history, X, y, xs, ys, before, after)
-    return findings(settings, model, history)
+    return [*findings(settings, model, history), update_finding(settings, history, step)]
+
+
+def one_step(settings: dict[str, Any], X: list, y: list, seed: int) -> dict[str, float]:
+    """One step of nn.SGD on a fresh copy of the model: each weight's move against -lr * dL/dw, and the loss drop."""
+    model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=seed)
+    batch, targets = X[: settings["batch_size"]], y[: settings["batch_size"]]
+    optimiser = nn.SGD(model.parameters(), lr=settings["lr"])
+    loss = nn.losses.binary_cross_entropy_with_logits([model(x)[0] for x in batch], targets)
+    optimiser.zero_grad()
+    loss.backward()
+    expected = [p.data - settings["lr"] * p.grad for p in model.parameters()]
+    optimiser.step()
+    gap = max(abs(p.data - e) for p, e in zip(model.parameters(), expected))
+    with no_grad():
+        after = nn.losses.binary_cross_entropy_with_logits([model(x)[0] for x in batch], targets).data
+    return {"gap": gap, "before": loss.data, "after": after}
 
 
 def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.History, X: list, y: list,
@@ -90,6 +109,18 @@ def findings(settings: dict[str, Any], model: nn.MLP, history: nn.History) -> li
                 f"{100 * history.accuracy[-1]:.0f}% in the last",
                 {"first": history.accuracy[0], "last": history.accuracy[-1]}),
     ]
+
+
+def update_finding(settings: dict[str, Any], history: nn.History, step: dict[str, float]) -> Finding:
+    """C21: one step is exactly w - lr * dL/dw and lowers the batch's loss; repeated, the loss falls."""
+    falls = sum(later < earlier for earlier, later in zip(history.loss, history.loss[1:]))
+    holds = step["gap"] < 1e-12 and step["after"] < step["before"] and history.loss[-1] < history.loss[0] / 3
+    return Finding("update", f"one nn.SGD step moved every weight to w - {settings['lr']:g} * dL/dw (largest deviation "
+                   f"{step['gap']:.1e}) and lowered the batch's loss {number(step['before'])} -> {number(step['after'])}; "
+                   f"repeated for {history.epochs} epochs the loss fell {number(history.loss[0])} -> "
+                   f"{number(history.loss[-1])}, lower than the epoch before in {falls} of {history.epochs - 1} epochs",
+                   {"gap": step["gap"], "falls": falls, **step}, claim="C21",
+                   verdict="holds" if holds else "contradicted", pictures=("training_loop.png",))
 
 
 def main(argv: list[str] | None = None) -> int:
