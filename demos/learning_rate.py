@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import textwrap
 from typing import Any
 
 import nn
@@ -110,7 +111,8 @@ def draw_paths(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
         axes.scatter([path[0]], [heights[0]], color="black", marker="s", s=50, zorder=4, label=f"start, w = {START:g}")
         axes.axvline(MINIMUM, color="#16a34a", ls=":", lw=1.5, label=f"minimum, w = {MINIMUM:g}")
         distance = abs(path[-1] - MINIMUM)
-        axes.set(title=f"lr = {lr:g}: {regime(path)}\nafter {len(path) - 1} steps |w - 2| = {number(distance)}",
+        axes.set(title=textwrap.fill(f"lr = {lr:g}: {regime(path)}; after {len(path) - 1} steps |w - 2| = "
+                                     f"{number(distance)}", 52),
                  xlabel="parameter w", ylabel="loss L(w)")
         axes.legend(loc="upper center", fontsize=8, framealpha=0.9, ncols=2)
         axes.set_ylim(top=max(heights[0], max(heights)) * 1.35)
@@ -118,6 +120,15 @@ def draw_paths(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
     out.save(fig, "paths.png",
              "The gradient descent figure: the same start and curve, three learning rates: "
              + "; ".join(f"lr {lr:g} {regime(path)}" for lr, path in paths.items()) + ".")
+
+
+def best_rates(sweep: list[float], finals: list[float], limit: float) -> str:
+    """'0.5 (0.5 x the edge 2 / L'')', or the range of lrs that tie for the lowest loss (w rounded onto 2)."""
+    tied = [lr for lr, final in zip(sweep, finals) if final == min(finals)]
+    if len(tied) == 1:
+        return f"{number(tied[0])} ({number(tied[0] / limit, 2)} x the edge 2 / L'' = {number(limit)})"
+    return (f"{number(tied[0])} to {number(tied[-1])} ({number(tied[0] / limit, 2)} to {number(tied[-1] / limit, 2)} x "
+            f"the edge 2 / L'' = {number(limit)}; loss {number(min(finals))}, w rounded onto the minimum)")
 
 
 def network_line(result: Any) -> tuple[list[float], str]:
@@ -137,7 +148,7 @@ def draw_sweep(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
                finals: list[float], limit: float, network: dict[float, Any]) -> None:
     """sweep.png: final loss against lr on the curve; the network's loss per lr."""
     fig, (left, right) = figure(14, 5, columns=2)
-    best = sweep[finals.index(min(finals))]
+    best = best_rates(sweep, finals, limit)
     left.plot(sweep, finals, color="#111827", lw=2, marker="o", ms=3, label=f"L(w) after {settings['steps']} steps")
     left.axvline(limit, color="#dc2626", ls="--", label=f"lr = 2 / L''(w) = {number(limit)}: above it, divergence")
     left.axvline(limit / 2, color="#16a34a", ls=":", label=f"lr = 1 / L'' = {number(limit / 2)}: one step to the minimum")
@@ -145,10 +156,11 @@ def draw_sweep(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
     for lr, colour in zip(settings["rates"], COLOURS):
         left.axvline(lr, color=colour, lw=1, alpha=0.7, label=f"lr = {lr:g} ({regime(paths[lr]).split(':')[0]}, paths.png)")
     left.set_ylim(1e-12, max(finals) * 10)  # lr = 1 / L'' lands exactly on the minimum (loss 0): clip the dip
-    left.set(xscale="log", yscale="log", title=f"1-D curve: final loss against the learning rate, lowest at lr {number(best)}",
+    left.set(xscale="log", yscale="log", title=f"1-D curve: final loss against the learning rate, lowest at lr {best}",
              xlabel="learning rate lr (log scale)", ylabel=f"loss after {settings['steps']} steps (log scale)")
     left.legend(fontsize=7, loc="lower left")
     stories = []
+    right.set_yscale("log")
     ceiling = 1e4 * max(network_line(result)[0][0] for result in network.values())  # spikes beyond: off the scale
     for (lr, result), colour in zip(network.items(), COLOURS):
         losses, story = network_line(result)
@@ -156,15 +168,15 @@ def draw_sweep(out: Output, settings: dict[str, Any], paths: dict[float, list[fl
         right.plot(range(1, len(losses) + 1), losses, color=colour, lw=2, label=f"lr = {lr:g}: {story}")
         if not isinstance(result, nn.History):
             right.scatter([len(losses) + 1], [min(max(losses), ceiling)], color=colour, marker="x", s=80, zorder=4)
-    right.set_ylim(top=min(right.get_ylim()[1], ceiling * 1.5))
+    if max(max(network_line(result)[0]) for result in network.values()) > ceiling:
+        right.set_ylim(top=ceiling * 1.5)
     right.set(yscale="log", title="An MLP on the moons (MSE, full batch), three learning rates",
               xlabel="epoch", ylabel="training loss (MSE, log scale)")
     right.legend(fontsize=8)
-    fig.suptitle(f"Too small is slow, too large diverges: after {settings['steps']} steps the best lr is {number(best)}, "
-                 f"{number(best / limit, 2)} x the edge 2 / L'' = {number(limit)}")
+    fig.suptitle(f"Too small is slow, too large diverges: after {settings['steps']} steps the lowest loss is at lr {best}")
     out.save(fig, "sweep.png",
              f"Left: the loss after {settings['steps']} steps for {len(sweep)} learning rates: lowest at lr "
-             f"{number(best)} ({number(best / limit, 2)} of the edge), exploding past 2 / L'' = {number(limit)}. "
+             f"{best}, exploding past 2 / L'' = {number(limit)}. "
              "Right: the network (an x marks where nn.fit stopped a diverged run): " + "; ".join(stories) + ".")
 
 
