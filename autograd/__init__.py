@@ -32,6 +32,7 @@ _PRESENTATION = {
     "backward_steps": "steps",
     "Step": "steps",
     "draw": "draw",
+    "to_pytorch_source": "pytorch_source",
 }
 
 __all__ = [

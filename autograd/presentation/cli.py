@@ -308,6 +308,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
             options[option[2:]] = value
         elif word in ("-h", "--help"):
             return {"help": True}
+        elif word == "--as-pytorch":  # print the same expression as runnable PyTorch code instead
+            options["as_pytorch"] = True
         elif options["expression"] is None:  # the expression may start with '-' or even '--'
             options["expression"] = word
         elif word.startswith("--"):
@@ -329,6 +331,11 @@ def explain(options: dict[str, Any]) -> int:
         output = build(tree, variables)
     except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise ExplainError(f"cannot compute the expression: {error}") from None
+    if options.get("as_pytorch"):
+        from .pytorch_source import to_pytorch_source
+
+        print(to_pytorch_source(output, list(variables.values())))
+        return 0
     steps = backward_steps(output)
     if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
