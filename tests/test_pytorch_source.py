@@ -155,3 +155,12 @@ def test_cli_as_pytorch_prints_the_code(capsys):
     assert "import torch" in printed and "torch.tanh(add1)" in printed
     assert "x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)" in printed
     assert "backward (the chain rule" not in printed
+
+
+def test_the_docstring_example_runs():
+    import doctest
+
+    from autograd.presentation import pytorch_source
+
+    failed, attempted = doctest.testmod(pytorch_source)
+    assert attempted >= 2 and failed == 0
