@@ -10,4 +10,4 @@ pictures) and returns its findings as data: ``module.run(out, settings) -> list[
 The demos hold no library logic: they call the library and lay out what it returns.
 """
 
-DEMOS = ("chain_rule", "training_loop", "multiclass", "learning_rate", "initialization", "losses", "optimizers")
+DEMOS = ("chain_rule", "training_loop", "multiclass", "learning_rate", "initialization", "losses", "optimizers", "digits")
