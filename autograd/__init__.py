@@ -35,6 +35,7 @@ _PRESENTATION = {
     "draw": "draw",
     "explain": "explain",
     "Explanation": "explain",
+    "to_pytorch_source": "pytorch_source",
 }
 
 __all__ = [

@@ -11,4 +11,4 @@ The demos hold no library logic: they call the library and lay out what it retur
 """
 
 DEMOS = ("chain_rule", "training_loop", "multiclass", "learning_rate", "initialization", "losses", "optimizers",
-         "double_well", "optimizer_paths", "diagnose")
+         "double_well", "optimizer_paths", "diagnose", "digits")

@@ -21,6 +21,7 @@ from .io import load, save
 from .losses import log_softmax, softmax
 from .module import MLP, Layer, Module, Neuron
 from .optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from .torch_bridge import from_torch, to_torch  # torch itself is imported only when they are called
 from .train import History, TrainingDiverged, accuracy, batches, fit, predict
 
 _modes.hide_frames_of(__file__)  # detect_anomaly names the line of your code, not of nn's
@@ -49,6 +50,8 @@ __all__ = [
     "accuracy",
     "save",
     "load",
+    "to_torch",
+    "from_torch",
     "init",
     "losses",
     "optim",

@@ -7,6 +7,9 @@ The same seed gives the same data; the points come in a shuffled order.
     circles  a circle inside a circle, y in {0, 1}             (as sklearn's make_circles)
     spiral   arms of a spiral, y in {0 .. classes - 1}         (as CS231n's spiral)
     line     y = slope * x + intercept + noise, x in [-1, 1]   (regression)
+
+And one real one: ``digits()``, the 1,797 8x8 handwritten digits of the UCI set (scikit-learn's
+bundled copy, read offline), with ``split()`` for a stratified held-out test set.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from autograd import checks
 
-__all__ = ["moons", "circles", "spiral", "line"]
+__all__ = ["moons", "circles", "spiral", "line", "digits", "split"]
 
 Data = tuple[list[list[float]], list[Any]]
 
@@ -103,3 +106,62 @@ def line(n: int = 50, slope: float = 2.0, intercept: float = 1.0, noise: float =
     rng = random.Random(seed)
     xs = [rng.uniform(-1.0, 1.0) for _ in range(n)]
     return [[x] for x in xs], [slope * x + intercept + rng.gauss(0.0, noise) for x in xs]
+
+
+# --- real data ---
+
+DIGITS_INSTALL = 'pip install "chainrule[data]"'
+
+
+def digits() -> Data:
+    """The 1,797 handwritten digits of the UCI set, as scikit-learn ships them (read offline).
+
+    Each X row is one 8x8 picture read row by row: 64 pixels, ink 0..16 scaled to [0, 1]
+    (pixel / 16). y is the digit drawn, 0..9 (about 180 of each). The order is the file's.
+    Needs scikit-learn (the ``data`` extra); ImportError saying how to install it if missing.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError:
+        raise ImportError(f"nn.data.digits needs scikit-learn, which is not installed: {DIGITS_INSTALL}") from None
+    bunch = load_digits()
+    X = [[float(pixel) / 16.0 for pixel in row] for row in bunch.data.tolist()]
+    return X, [int(label) for label in bunch.target.tolist()]
+
+
+def _check_split(X: Any, y: Any, test: Any) -> tuple[list[Any], list[Any], float]:
+    """X and y as lists of the same non-zero length, and 0 < test < 1."""
+    if isinstance(X, (str, bytes)) or isinstance(y, (str, bytes)) or not hasattr(X, "__len__") or not hasattr(y, "__len__"):
+        raise TypeError(f"split: X and y must be lists, got {type(X).__name__} and {type(y).__name__}")
+    X, y = list(X), list(y)
+    if len(X) != len(y) or not X:
+        raise ValueError(f"split: X has {len(X)} samples and y has {len(y)}: give the same number, at least one")
+    test = checks.finite(test, "split: test")
+    if not 0 < test < 1:
+        raise ValueError(f"split: test is the share of samples held out, between 0 and 1 (exclusive); got {test!r}")
+    return X, y, test
+
+
+def split(X: Any, y: Any, test: float = 0.2, seed: Any = 0) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """X_train, X_test, y_train, y_test, stratified: each class split in the same proportion.
+
+    Of the n_c samples of class c, round(test * n_c) go to the test set, drawn by random.Random(seed);
+    both sets are then shuffled. The order of the result is scikit-learn's train_test_split's.
+    """
+    X, y, test = _check_split(X, y, test)
+    rng = random.Random(seed)
+    by_class: dict[Any, list[int]] = {}
+    for i, label in enumerate(y):
+        by_class.setdefault(label, []).append(i)
+    train_rows, test_rows = [], []
+    for label in sorted(by_class, key=repr):  # a fixed order of classes, whatever their type
+        rows = by_class[label]
+        rng.shuffle(rows)
+        held_out = round(test * len(rows))
+        test_rows += rows[:held_out]
+        train_rows += rows[held_out:]
+    if not train_rows or not test_rows:
+        raise ValueError(f"split: test={test} of {len(X)} samples leaves the {'training' if not train_rows else 'test'} set empty")
+    rng.shuffle(train_rows)
+    rng.shuffle(test_rows)
+    return [X[i] for i in train_rows], [X[i] for i in test_rows], [y[i] for i in train_rows], [y[i] for i in test_rows]

@@ -3,6 +3,7 @@
 import math
 import random
 import statistics
+import sys
 
 import pytest
 
@@ -71,3 +72,75 @@ def test_line_follows_the_slope_and_intercept():
 def test_bad_arguments(call, error):
     with pytest.raises(error):
         call()
+
+
+# --- the real digits and the stratified split ---
+
+
+@pytest.fixture(scope="module")
+def digits():
+    pytest.importorskip("sklearn")
+    return data.digits()
+
+
+def test_digits_are_the_uci_set_scaled_to_unit_pixels(digits):
+    from sklearn.datasets import load_digits
+
+    X, y = digits
+    assert len(X) == len(y) == 1797
+    assert all(len(row) == 64 and all(type(p) is float and 0.0 <= p <= 1.0 for p in row) for row in X)
+    assert max(map(max, X)) == 1.0 and min(map(min, X)) == 0.0
+    assert set(y) == set(range(10)) and all(type(label) is int for label in y)
+    assert min(y.count(digit) for digit in range(10)) >= 170
+    raw = load_digits()
+    assert [[p * 16 for p in row] for row in X[:50]] == raw.data[:50].tolist()
+    assert y == raw.target.tolist()
+    assert data.digits() == digits
+
+
+def test_digits_without_sklearn_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"scikit-learn.*pip install \"chainrule\[data\]\""):
+        data.digits()
+
+
+def test_split_is_stratified_disjoint_complete_and_seeded(digits):
+    X, y = digits
+    state = random.getstate()
+    X_train, X_test, y_train, y_test = data.split(X, y, test=0.2, seed=0)
+    assert random.getstate() == state
+    assert len(X_train) == len(y_train) and len(X_test) == len(y_test)
+    assert len(X_train) + len(X_test) == len(X)
+    for digit in range(10):
+        assert y_test.count(digit) == round(0.2 * y.count(digit))
+        assert y_train.count(digit) == y.count(digit) - y_test.count(digit)
+    rows = {tuple(x): label for x, label in zip(X, y, strict=True)}
+    assert all(rows[tuple(x)] == label for x, label in zip(X_test, y_test, strict=True))
+    assert sorted(map(tuple, X_train + X_test)) == sorted(map(tuple, X))
+    assert data.split(X, y, test=0.2, seed=0) == (X_train, X_test, y_train, y_test)
+    assert data.split(X, y, test=0.2, seed=1)[3] != y_test
+    assert y_test != sorted(y_test)  # shuffled, not class by class
+
+
+def test_split_of_a_small_set_and_other_shares():
+    X = [[float(i)] for i in range(10)]
+    y = [0] * 5 + [1] * 5
+    X_train, X_test, y_train, y_test = data.split(X, y, test=0.4, seed=3)
+    assert sorted(y_test) == [0, 0, 1, 1] and sorted(y_train) == [0, 0, 0, 1, 1, 1]
+    assert {x[0] for x in X_test} | {x[0] for x in X_train} == set(range(10))
+
+
+@pytest.mark.parametrize("test", [0, 1, 1.5, -0.2, float("nan")])
+def test_split_refuses_a_share_outside_zero_one(test):
+    with pytest.raises(ValueError, match="test"):
+        data.split([[0.0], [1.0]], [0, 1], test=test)
+
+
+def test_split_refuses_bad_data():
+    with pytest.raises(ValueError, match="X has 2 samples and y has 1"):
+        data.split([[0.0], [1.0]], [0])
+    with pytest.raises(TypeError, match="X and y must be lists"):
+        data.split("abc", [0, 1, 2])
+    with pytest.raises(ValueError, match="test set empty"):
+        data.split([[0.0], [1.0]], [0, 1], test=0.2)

@@ -349,6 +349,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
             options["code"] = True
         elif word == "--quiz":
             options["quiz"] = True
+        elif word == "--as-pytorch":  # print the same expression as runnable PyTorch code instead
+            options["as_pytorch"] = True
         elif options["expression"] is None:  # the expression may start with '-' or even '--'
             options["expression"] = word
         elif word.startswith("--"):
@@ -374,6 +376,11 @@ def explain(options: dict[str, Any]) -> int:
         raise ExplainError(f"cannot compute the expression: {error}") from None
     if options["name"] is not None:
         name_output(output, options["name"], variables)
+    if options.get("as_pytorch"):
+        from .pytorch_source import to_pytorch_source
+
+        print(to_pytorch_source(output, list(variables.values())))
+        return 0
     steps = backward_steps(output)
     if (options["frames"] or options["html"]) and len(steps) > MAX_PICTURE_STEPS:
         raise ExplainError(f"{len(steps)} steps are too many for pictures (the limit is {MAX_PICTURE_STEPS})")
