@@ -89,11 +89,14 @@ def _set_first(first: int) -> None:
 
 def graph_complete() -> None:
     """Backward calls this as it begins: a raised threshold comes down to GRAPHS times the young
-    objects alive now (the graph is built: about one graph's worth)."""
+    objects alive now (the graph is built: about one graph's worth).
+
+    It only ever comes down here, never up: the young objects may include another thread's
+    uncollected garbage, and raising the threshold by them would put off its collection for good."""
     if _ours is None or _program is None or _let_go or _ours[0] <= _program[0]:
         return
     if gc.get_threshold() == _ours:
-        _set_first(max(_program[0], min(CEILING, GRAPHS * gc.get_count()[0])))
+        _set_first(min(_ours[0], max(_program[0], GRAPHS * gc.get_count()[0])))
 
 
 def _stop() -> None:
