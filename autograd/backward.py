@@ -23,6 +23,7 @@ HIPS autograd calls it ``backward_pass``.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -108,6 +109,7 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
     """
     if not isinstance(output, Value):
         raise TypeError(f"backward takes a Value, got {type(output).__name__}")
+    _give_back_a_stale_lock()
     if create_graph:
         grads = _gradients_as_values(output, seed if isinstance(seed, Value) else _constant_leaf(_seed(seed)))
         with _pass_lock:
@@ -120,9 +122,9 @@ def backward(output: Value, seed: Any = 1.0, create_graph: bool = False) -> None
         grads = _checked_gradients(output, seed, sites)
         _add_to_grads(list(grads), list(grads.values()))
         return
-    collector.graph_complete()
     with _pass_lock:
-        _fast_pass(output, seed, add_to_grads=True)
+        nodes = _fast_pass(output, seed, add_to_grads=True)
+    collector.graph_complete(nodes)
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
@@ -145,6 +147,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     for index, item in enumerate(inputs):
         if not isinstance(item, Value):
             raise TypeError(f"grad's inputs must be Values; input {index} is {type(item).__name__}")
+    _give_back_a_stale_lock()
     if create_graph:
         grads = _gradients_as_values(output, _constant_leaf(1.0))
         return [grads.get(item, 0.0) for item in inputs]
@@ -258,15 +261,15 @@ _pass_lock = threading.RLock()  # one fast pass at a time, since its state lives
 _pass_running = False  # True while the lock's holder is inside a pass
 
 
-def _fast_pass(output: Value, seed: float, add_to_grads: bool) -> None:
+def _fast_pass(output: Value, seed: float, add_to_grads: bool) -> int:
     """``gradients(output, seed)``, added to each node's .grad (add_to_grads), or left in each
-    node's _grad_sum for ``grad`` to read. Call with _pass_lock held.
+    node's _grad_sum for ``grad`` to read; returns the number of nodes. Call with _pass_lock held.
 
     All or nothing: an error or an interrupt at any point leaves every .grad as it was, and
     every node ready for the next pass.
     """
     global _pass_running
-    if _pass_running:
+    if _pass_running and _nested():  # set with no pass up this thread's stack: left by an interrupt
         raise RuntimeError("backward was called from inside a running backward pass (a signal handler?)")
     seen = [output]  # every node whose count pass 1 touches, listed before it does
     counted = False
@@ -275,11 +278,38 @@ def _fast_pass(output: Value, seed: float, add_to_grads: bool) -> None:
         _count_consumers(output, seen)
         counted = True
         _pass_gradients_down(output, seed, add_to_grads)
+        nodes = len(seen)
     except BaseException:
         _undo(seen, counted and add_to_grads)
         raise
     finally:
         _pass_running = False
+    return nodes
+
+
+def _nested() -> bool:
+    """True when a pass of this module runs further up this thread's stack than the call asking
+    (backward or grad called from inside a pass: a signal handler, a tracer)."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:  # the asking call's own frames
+        frame = frame.f_back
+    while frame is not None:
+        if frame.f_code.co_filename == __file__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _give_back_a_stale_lock() -> None:
+    """After an interrupt between the last bytecode of a ``with _pass_lock:`` block and its exit,
+    this thread still owns the lock with no pass running: give it back, or other threads wait.
+
+    (A tracer can raise there; a Ctrl-C cannot, as CPython delivers signals at calls and jumps.)
+    Ownership is per thread, so this never touches another thread's pass.
+    """
+    if _pass_lock._is_owned() and not _nested():
+        while _pass_lock._is_owned():
+            _pass_lock.release()
 
 
 def _undo(seen: list[Value], grads_changed: bool) -> None:

@@ -12,14 +12,18 @@ nothing to collect*, and only then. After every collection (a ``gc.callbacks`` h
 
     it freed garbage                     ->  the program's own first threshold, at once
     it freed (almost) nothing, and none
-    has been found for QUIET seconds     ->  first threshold CEILING: a graph is growing
+    has been found for QUIET seconds     ->  the first threshold doubled (up to CEILING):
+                                             a graph is growing
 
-and as each backward begins (the graph is built), a raised threshold comes down to three
-times the young objects then alive, about three graphs: room for a training step (the new
-graph is built while the old one is still alive) without a collection. So a program that
-makes cyclic garbage, in any thread, has it collected as without chainrule; what it drops
-while the threshold is raised waits for at most a few graphs' worth of new objects, once;
-and a training loop runs with the collector out of its way.
+and as each backward ends, a raised threshold comes down to GRAPHS graphs' worth of objects,
+counted from the graph backward walked (never up, never below the program's own): room for a
+training step (the new graph is built while the old one is still alive) without a collection.
+The doubling costs a graph built from scratch a handful of collections (their work sums to
+about twice the graph), and it keeps the threshold near what is being built. So a program that
+makes cyclic garbage, in any thread, has it collected as without chainrule: what it drops while
+the threshold is raised waits for at most about two graphs' worth of new objects, once (the
+first collection that finds it brings the program's threshold back), and a training loop runs
+with the collector out of its way.
 
 What is never done: disable or
 enable the collector, change the second and third thresholds, or touch thresholds the
@@ -34,7 +38,7 @@ import gc
 import threading
 import time
 
-CEILING = 500_000  # the eased first threshold: net new objects between two collections
+CEILING = 500_000  # the eased first threshold at most: net new objects between two collections
 FOUND_NOTHING = 64  # a collection that freed under 1/64 of its threshold found (almost) nothing
 
 _lock = threading.Lock()
@@ -43,7 +47,8 @@ _ours: tuple[int, int, int] | None = None  # the thresholds as chainrule set the
 _let_go = False  # True after restore_collector() or the program's own gc.set_threshold
 not_started = True  # until start_easing() has run once (Value() checks it)
 QUIET = 1.0  # seconds without garbage before the threshold is raised
-GRAPHS = 3  # after a backward, a raised threshold holds this many graphs' worth of new objects
+GRAPHS = 2  # after a backward, a raised threshold holds this many graphs' worth of new objects
+OBJECTS_PER_NODE = 2  # objects the collector tracks per Value: it and its operands' tuple (1.7 measured)
 _last_garbage = -QUIET  # time.monotonic() of the last collection that found garbage
 
 
@@ -64,7 +69,7 @@ def start_easing() -> None:
 
 
 def _after_collection(phase: str, info: dict) -> None:
-    """The gc.callbacks hook: the program's threshold when there is garbage, CEILING when quiet."""
+    """The gc.callbacks hook: the program's threshold when there is garbage, doubled when quiet."""
     global _last_garbage
     if phase != "stop" or _ours is None or _program is None:
         return
@@ -77,7 +82,7 @@ def _after_collection(phase: str, info: dict) -> None:
         _last_garbage = now
         _set_first(_program[0])
     elif now - _last_garbage >= QUIET:
-        _set_first(max(_program[0], CEILING))
+        _set_first(max(_program[0], min(CEILING, 2 * current[0])))
 
 
 def _set_first(first: int) -> None:
@@ -87,16 +92,18 @@ def _set_first(first: int) -> None:
         gc.set_threshold(*_ours)
 
 
-def graph_complete() -> None:
-    """Backward calls this as it begins: a raised threshold comes down to GRAPHS times the young
-    objects alive now (the graph is built: about one graph's worth).
+def graph_complete(nodes: int) -> None:
+    """Backward calls this when it has walked a graph of ``nodes`` Values: a raised threshold comes
+    down to GRAPHS graphs' worth of new objects (OBJECTS_PER_NODE per Value), never below the
+    program's own.
 
-    It only ever comes down here, never up: the young objects may include another thread's
-    uncollected garbage, and raising the threshold by them would put off its collection for good."""
+    It only ever comes down here, never up, and it is sized by the graph that backward counted,
+    not by the young objects alive: those may include another thread's uncollected garbage, and
+    sizing by them would put off its collection for good."""
     if _ours is None or _program is None or _let_go or _ours[0] <= _program[0]:
         return
     if gc.get_threshold() == _ours:
-        _set_first(min(_ours[0], max(_program[0], GRAPHS * gc.get_count()[0])))
+        _set_first(min(_ours[0], max(_program[0], GRAPHS * OBJECTS_PER_NODE * nodes)))
 
 
 def _stop() -> None:

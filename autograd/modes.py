@@ -52,6 +52,12 @@ def this_thread() -> ThreadModes:
         return _local.modes
 
 
+def _discard(items: list, item: object) -> None:
+    """Remove item from the list if it is there (by identity or equality, as list.remove)."""
+    if item in items:
+        items.remove(item)
+
+
 class _Mode(contextlib.ContextDecorator):
     """A block that turns a mode on in the thread that enters it (usable as a decorator too).
 
@@ -68,14 +74,17 @@ class _Mode(contextlib.ContextDecorator):
 
     def __enter__(self) -> _Mode:
         token, modes = object(), this_thread()
+        thread_blocks = getattr(modes, self.blocks)
         blocks_open.append(token)
         try:
-            getattr(modes, self.blocks).append(token)
             self._entered.append((modes, token))
-        except BaseException:
-            blocks_open.remove(token)
+            thread_blocks.append(token)
+            return self
+        except BaseException:  # an interrupt after any of the appends: take back each that was made
+            _discard(thread_blocks, token)
+            _discard(self._entered, (modes, token))
+            _discard(blocks_open, token)
             raise
-        return self
 
     def __exit__(self, *exc: object) -> None:
         modes, token = self._entered.pop()  # the thread that entered this block, even if another leaves it

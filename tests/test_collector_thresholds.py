@@ -10,6 +10,7 @@ import gc
 
 from samples import OPS, fields, one_of_each
 
+import autograd
 from autograd import Value, collector
 
 
@@ -24,14 +25,17 @@ def test_the_first_value_starts_easing_and_restore_gives_the_thresholds_back(fre
     assert collector.easing() and gc.get_threshold() == (700, 11, 12)  # nothing changes before a collection
     collector.start_easing()  # a second call changes nothing
     collection(0)
-    assert gc.get_threshold() == (collector.CEILING, 11, 12)
+    assert gc.get_threshold() == (1400, 11, 12)  # found nothing: doubled
+    for _ in range(20):
+        collection(0)
+    assert gc.get_threshold() == (collector.CEILING, 11, 12)  # doubled up to the ceiling, no further
     collection(collector.CEILING // collector.FOUND_NOTHING + 1)  # it found garbage: the program's own
     assert gc.get_threshold() == (700, 11, 12)
     collection(0)  # found nothing, but garbage was found less than QUIET seconds ago
     assert gc.get_threshold() == (700, 11, 12)
     collector._last_garbage -= collector.QUIET
     collection(10)  # 10 * 64 <= 700: almost nothing
-    assert gc.get_threshold() == (collector.CEILING, 11, 12)
+    assert gc.get_threshold() == (1400, 11, 12)
     collector.restore_collector()
     assert gc.get_threshold() == (700, 11, 12) and not collector.easing()
     assert collector._after_collection not in gc.callbacks
@@ -40,14 +44,28 @@ def test_the_first_value_starts_easing_and_restore_gives_the_thresholds_back(fre
     assert gc.get_threshold() == (700, 11, 12)
 
 
-def test_a_backward_brings_a_raised_threshold_down_to_three_graphs(fresh_collector):
-    gc.set_threshold(700, 10, 10)
-    x = Value(2.0)
-    collection(0)
-    assert gc.get_threshold()[0] == collector.CEILING
-    (x * x).backward()
-    young = gc.get_count()[0]
-    assert 700 <= gc.get_threshold()[0] <= max(700, collector.GRAPHS * (young + 50))
+def test_a_backward_sizes_a_raised_threshold_by_its_graph_and_never_raises_it(fresh_collector):
+    gc.disable()  # no real collection in between: the hook is called by hand
+    try:
+        gc.set_threshold(700, 10, 10)
+        x = Value(2.0)
+        for _ in range(20):
+            collection(0)
+        assert gc.get_threshold()[0] == collector.CEILING
+        w = [Value(0.1 * i) for i in range(1000)]
+        loss = sum(wi * x for wi in w)  # 2,001 nodes: 1,000 leaves, 1,000 products, 999 sums (+ x)
+        loss.backward()
+        nodes = len(autograd.topological_order(loss))
+        assert gc.get_threshold()[0] == collector.GRAPHS * collector.OBJECTS_PER_NODE * nodes
+        (x * x).backward()  # a small graph after a large one: the threshold comes down
+        assert gc.get_threshold()[0] == max(700, collector.GRAPHS * collector.OBJECTS_PER_NODE * 2)
+        loss.backward()  # the large one again: it does not go back up (only a quiet collection doubles it)
+        assert gc.get_threshold()[0] == max(700, collector.GRAPHS * collector.OBJECTS_PER_NODE * 2)
+        collector._last_garbage = -collector.QUIET
+        collection(0)
+        assert gc.get_threshold()[0] == 1400
+    finally:
+        gc.enable()
 
 
 def test_a_higher_program_threshold_is_kept_and_a_zero_threshold_left_alone(fresh_collector):

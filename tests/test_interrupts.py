@@ -7,19 +7,31 @@ each, every .grad must be as it was, and the next pass must give the right answe
 
 from __future__ import annotations
 
+import contextlib
+import dis
 import os
 import sys
+import threading
 
 import pytest
 
 import nn
 from autograd import Value, detect_anomaly, dot, grad, gradients, topological_order, total
+from autograd import backward as backward_module
 
 ENGINE = os.path.dirname(os.path.abspath(topological_order.__code__.co_filename)) + os.sep
 
 
+RETURNS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
+
+
 class Interrupter:
-    """Raise KeyboardInterrupt at the n-th bytecode run in the engine's files; count them otherwise."""
+    """Raise KeyboardInterrupt at the n-th bytecode run in the engine's files; count them otherwise.
+
+    Not before a return instruction: CPython never delivers a signal there (it checks at calls and
+    jumps), and no Python code can guard that instant (``return self`` ending a context manager's
+    ``__enter__`` would escape its ``with``). An interrupt due there comes at the next bytecode.
+    """
 
     def __init__(self, at: int | None) -> None:
         self.at, self.count, self.fired = at, 0, False
@@ -30,9 +42,10 @@ class Interrupter:
         frame.f_trace_opcodes = True
         if event == "opcode":
             self.count += 1
-            if self.count == self.at:
-                self.fired = True
-                raise KeyboardInterrupt
+            if self.at is not None and self.count >= self.at and not self.fired:
+                if frame.f_code.co_code[frame.f_lasti] not in RETURNS:
+                    self.fired = True
+                    raise KeyboardInterrupt
         return self.trace
 
     def run(self, call):
@@ -80,7 +93,7 @@ def test_backward_interrupted_anywhere_is_all_or_nothing_and_the_next_backward_i
             node.grad = 0.0
         interrupter = Interrupter(at)
         interrupter.run(y.backward)
-        assert interrupter.fired
+        assert interrupter.fired or at == total_opcodes  # the last bytecode is a return: nothing to stop
         now = [node.grad for node in every]
         if now == [0.0] * len(every):
             nothing += 1  # stopped before the pass finished: nothing changed
@@ -125,15 +138,17 @@ def test_the_other_backward_passes_interrupted_anywhere_are_all_or_nothing(mode)
         if mode == "create_graph":
             y.backward(create_graph=True)
         else:
-            with detect_anomaly():
-                y.backward()
+            y.backward()
 
-    for at in points(opcodes_of(call), 40):
-        for node in every:
-            node.grad = 0.0
-        Interrupter(at).run(call)
-        now = [node.grad.data if isinstance(node.grad, Value) else node.grad for node in every]
-        assert now == [0.0] * len(every) or now == [full[node] for node in every], at
+    # detect_anomaly's block is opened outside the interrupted call: an interrupt at the first
+    # bytecode of a context manager's __exit__ escapes its ``with`` (no Python code can guard it)
+    with detect_anomaly() if mode == "detect_anomaly" else contextlib.nullcontext():
+        for at in points(opcodes_of(call), 40):
+            for node in every:
+                node.grad = 0.0
+            Interrupter(at).run(call)
+            now = [node.grad.data if isinstance(node.grad, Value) else node.grad for node in every]
+            assert now == [0.0] * len(every) or now == [full[node] for node in every], at
     for node in every:
         node.grad = 0.0
     y.backward()
@@ -173,3 +188,62 @@ def test_fit_interrupted_anywhere_trains_on_afterwards():
         out = model(X[0])[0]
         parameters = model.parameters()
         assert grad(out, parameters) == [gradients(out).get(p, 0.0) for p in parameters]
+
+
+def test_an_interrupt_at_every_bytecode_of_backward_is_all_or_nothing_and_the_next_backward_works():
+    """Every point, the last bytecodes of the pass (its ``finally``) included: an interrupt there
+    used to leave the pass marked as running, and every later backward in the thread refused."""
+    y, leaves = graph()
+    want = gradients(y)
+    total_opcodes = opcodes_of(lambda: y.backward())
+    for at in range(1, total_opcodes + 1):
+        for leaf in leaves:
+            leaf.grad = 0.0
+        Interrupter(at).run(lambda: y.backward())
+        after = [leaf.grad for leaf in leaves]
+        assert after == [0.0] * len(leaves) or after == pytest.approx([want[leaf] for leaf in leaves]), at
+        for leaf in leaves:
+            leaf.grad = 0.0
+        y.backward()
+        assert [leaf.grad for leaf in leaves] == pytest.approx([want[leaf] for leaf in leaves]), at
+        assert another_thread_gets_the_pass_lock(), at
+
+
+def another_thread_gets_the_pass_lock() -> bool:
+    """True when another thread can take (and give back) the lock that serialises the passes."""
+    got = []
+
+    def take() -> None:
+        got.append(backward_module._pass_lock.acquire(timeout=5))
+        if got[0]:
+            backward_module._pass_lock.release()
+
+    thread = threading.Thread(target=take)
+    thread.start()
+    thread.join()
+    return got[0]
+
+
+def test_backward_from_inside_a_running_backward_is_refused():
+    """As from a signal handler: the pass's state lives on the nodes, so a nested pass is refused."""
+    y, leaves = graph()
+    errors = []
+
+    def nested(frame, event, arg):
+        if frame.f_code.co_name == "_pass_gradients_down" and event == "call" and not errors:
+            try:
+                y.backward()
+            except RuntimeError as error:
+                errors.append(str(error))
+        return None
+
+    sys.settrace(nested)
+    try:
+        y.backward()
+    finally:
+        sys.settrace(None)
+    assert errors == ["backward was called from inside a running backward pass (a signal handler?)"]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    y.backward()
+    assert [leaf.grad for leaf in leaves] == pytest.approx([gradients(y)[leaf] for leaf in leaves])
