@@ -19,14 +19,15 @@ DESCRIPTION = (
 )
 
 
-def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0) -> tuple[list[Result], Path]:
+def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0,
+         svg: bool = False) -> tuple[list[Result], Path]:
     """Run every demo in order, write findings.json and index.html, print the list of every file written."""
     start = time.perf_counter()
     results = []
     for number, name in enumerate(DEMOS, 1):
         module = importlib.import_module(f"demos.{name}")
         results.append(run_demo(module, root, quick, progress, number_in_tour=f"{number}/{len(DEMOS)}  ",
-                                  seed=seed))
+                                  seed=seed, svg=svg))
     seconds = time.perf_counter() - start
     claims = write_findings(root, results, seed)
     index = write_index(root, results, seconds)
@@ -42,7 +43,7 @@ def tour(root: Path, quick: bool = False, progress: bool = True, seed: int = 0) 
 def main(argv: Sequence[str] | None = None) -> int:
     """python -m demos [--out DIR] [--quick] [--no-progress] [--seed N]."""
     options = parser(DESCRIPTION, "python -m demos").parse_args(argv)
-    tour(options.out, options.quick, not options.no_progress, options.seed)
+    tour(options.out, options.quick, not options.no_progress, options.seed, svg=options.format == "svg")
     return 0
 
 

@@ -68,7 +68,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Written:
-    """A file a demo wrote; kind is "picture" (shown in index.html), "frame" or "page"."""
+    """A file a demo wrote; kind is "picture" (shown in index.html), "frame", "page" or "svg" (a
+    picture's copy for slides, with --format svg)."""
 
     path: Path
     caption: str
@@ -78,9 +79,10 @@ class Written:
 class Output:
     """Where one demo writes (root/NAME/...) and the record of every file it wrote."""
 
-    def __init__(self, root: Path, demo: str) -> None:
-        """Create root/demo/ for the demo's files."""
+    def __init__(self, root: Path, demo: str, svg: bool = False) -> None:
+        """Create root/demo/ for the demo's files; svg: write each picture as SVG too."""
         self.root = Path(root)
+        self.svg = svg
         self.directory = self.root / demo
         self.directory.mkdir(parents=True, exist_ok=True)
         self.written: list[Written] = []
@@ -97,9 +99,13 @@ class Output:
         return Path(path)
 
     def save(self, figure: Any, name: str, caption: str) -> Path:
-        """Save a matplotlib figure as name (PNG) and record it with its caption."""
+        """Save a matplotlib figure as name (PNG) and record it with its caption (and as SVG, for slides,
+        with --format svg)."""
         path = self.path(name)
         figure.savefig(path, dpi=110, metadata={"Software": None})
+        if self.svg:
+            figure.savefig(path.with_suffix(".svg"), metadata={"Date": None})
+            self.record(path.with_suffix(".svg"), caption, "svg")
         return self.record(path, caption)
 
 
@@ -143,15 +149,16 @@ class Result:
 
 
 def run_demo(module: ModuleType, root: Path, quick: bool = False, progress: bool = True,
-             number_in_tour: str = "", seed: int = 0) -> Result:
+             number_in_tour: str = "", seed: int = 0, svg: bool = False) -> Result:
     """Print the demo's header, run it, print its findings and files; return what it did.
 
     The demo's settings get ``seed`` (``settings["seed"]``): every random draw of the demo is shifted
     by it, so ``--seed N`` runs the same experiments on other data and other initial weights.
+    With svg (``--format svg``) every picture is also written as SVG beside its PNG, for slides.
     """
     print(f"\n{RULE}\n{number_in_tour}{module.NAME}: {module.TITLE}\n{RULE}")
     print(module.INTRO.strip() + "\n", flush=True)
-    out = Output(root, module.NAME)
+    out = Output(root, module.NAME, svg=svg)
     start = time.perf_counter()
     settings = dict(module.QUICK if quick else module.FULL, seed=seed)
     findings = module.run(out, settings, progress=progress)
@@ -181,6 +188,9 @@ def parser(description: str, prog: str) -> argparse.ArgumentParser:
     arguments.add_argument("--seed", type=int, default=0, metavar="N",
                            help="shift every random seed of the experiments by N (default 0): other data, "
                                 "other initial weights, the same verdicts")
+    arguments.add_argument("--format", choices=("png", "svg"), default="png",
+                           help="svg: also write every picture as SVG beside its PNG, for slides "
+                                "(index.html shows the PNGs)")
     return arguments
 
 
@@ -188,7 +198,8 @@ def main_for(module: ModuleType, argv: Sequence[str] | None = None) -> int:
     """python -m demos.NAME: run one demo."""
     description = f"{module.TITLE}. {module.INTRO.strip()}"
     options = parser(description, f"python -m demos.{module.NAME}").parse_args(argv)
-    run_demo(module, options.out, options.quick, not options.no_progress, seed=options.seed)
+    run_demo(module, options.out, options.quick, not options.no_progress, seed=options.seed,
+             svg=options.format == "svg")
     return 0
 
 

@@ -58,9 +58,12 @@ def library_neuron() -> tuple[Value, nn.Neuron, list[Any]]:
 
 
 def render(graph: Any, out: Output, name: str, caption: str) -> None:
-    """A graphviz picture from autograd.draw, written as PNG and recorded."""
+    """A graphviz picture from autograd.draw, written as PNG and recorded (and as SVG with --format svg)."""
     path = out.path(name)
     path.write_bytes(graph.pipe(format="png"))
+    if out.svg:
+        path.with_suffix(".svg").write_bytes(graph.pipe(format="svg"))
+        out.record(path.with_suffix(".svg"), caption, "svg")
     out.record(path, caption)
 
 

@@ -639,8 +639,11 @@ def c27(variance: dict[int, float], fitted: float, costs: dict[int, float], vect
     values = {"reduction": reduction, "slope": fitted, "engine_cost": engine_cost, "vectorised_cost": vector_cost,
               "linearity": linearity}
     reduces = -1.3 < fitted < -0.7 and reduction > 3
-    cheap_here = engine_cost < 0.3 * reduction  # the cost grows much slower than the variance falls
-    cheap_vectorised = vector_cost < 0.3 * reduction
+    # Reasonable: a batch of 10 costs under 3 single-sample updates (a scalar engine pays about
+    # linearly in m, a vectorised one barely). Judged against m, not against the measured variance
+    # fall: both grow about as m, and comparing two noisy measures flipped the verdict by seed.
+    cheap_here = engine_cost < 0.3 * 10
+    cheap_vectorised = vector_cost < 0.3 * 10
     verdict = "contradicted" if not reduces else "holds" if cheap_here and cheap_vectorised else "nuanced"
     if verdict == "nuanced":
         text += (": the variance falls as 1/m; the cost is reasonable " + ("vectorised" if cheap_vectorised

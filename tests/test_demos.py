@@ -360,6 +360,19 @@ def test_one_demo_alone_writes_into_out_dir(tmp_path):
     assert "finding: lr = 1.05 (too large)" in done.stdout
 
 
+@pytest.mark.parametrize("name, pictures", [("learning_rate", ["paths", "sweep"]),
+                                             ("chain_rule", ["1_forward", "2_backward", "3_nn_neuron", "4_forward_layers"])])
+def test_format_svg_writes_every_picture_as_svg_beside_its_png_for_slides(tmp_path, name, pictures):
+    done = subprocess.run([sys.executable, "-m", f"demos.{name}", "--quick", "--no-progress", "--format", "svg",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for picture in pictures:
+        svg = tmp_path / name / f"{picture}.svg"
+        assert (tmp_path / name / f"{picture}.png").is_file() and svg.is_file()
+        assert svg.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg", "<!--")) and "</svg>" in svg.read_text(encoding="utf-8")
+        assert str(svg) in done.stdout  # listed with the files written
+
+
 def test_a_wrong_option_is_refused():
     done = subprocess.run([sys.executable, "-m", "demos", "--bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--bogus" in done.stderr
