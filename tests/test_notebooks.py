@@ -58,7 +58,8 @@ def test_the_chain_rule_notebook_shows_the_graph_the_steps_and_the_page(tmp_path
     path = next(p for p in NOTEBOOKS if p.stem.startswith("1_"))
     notebook = execute(path, tmp_path)
     text = "".join(stream.text for stream in outputs(notebook, "stream"))
-    assert "x1.grad += 0.5 (upstream) × -3.0" in text and "by hand: 1.000000   backward: 1.000000" in text
+    assert "x1.grad += 0.5 (upstream) × -3.0 (d(x1 × w1)/d x1) = -1.5" in text  # the operands by name
+    assert "by hand: 1.000000   backward: 1.000000" in text
     shown = outputs(notebook, "display_data") + outputs(notebook, "execute_result")
     assert sum("image/svg+xml" in o.get("data", {}) for o in shown) >= 2  # draw(), before and after
     pages = [o.data["text/html"] for o in shown if "text/html" in o.get("data", {})]
