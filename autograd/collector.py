@@ -15,11 +15,11 @@ nothing to collect*, and only then. After every collection (a ``gc.callbacks`` h
     has been found for QUIET seconds     ->  the first threshold doubled (up to CEILING):
                                              a graph is growing
 
-and as each backward ends, a raised threshold comes down to GRAPHS graphs' worth of objects,
-counted from the graph backward walked (never up, never below the program's own): room for a
-training step (the new graph is built while the old one is still alive) without a collection.
-The doubling costs a graph built from scratch a handful of collections (their work sums to
-about twice the graph), and it keeps the threshold near what is being built. So a program that
+and as each backward ends, a raised threshold is set to GRAPHS graphs' worth of objects,
+counted from the graph backward walked (never from the young objects alive, never below the
+program's own): room for a training step (the new graph is built while the old one is still
+alive) without a collection. The doubling costs the first graph a handful of collections
+(their work sums to about twice the graph); the first backward then sizes the threshold. So a program that
 makes cyclic garbage, in any thread, has it collected as without chainrule: what it drops while
 the threshold is raised waits for at most about two graphs' worth of new objects, once (the
 first collection that finds it brings the program's threshold back), and a training loop runs
@@ -93,17 +93,17 @@ def _set_first(first: int) -> None:
 
 
 def graph_complete(nodes: int) -> None:
-    """Backward calls this when it has walked a graph of ``nodes`` Values: a raised threshold comes
-    down to GRAPHS graphs' worth of new objects (OBJECTS_PER_NODE per Value), never below the
-    program's own.
+    """Backward calls this when it has walked a graph of ``nodes`` Values: a raised threshold is
+    set to GRAPHS graphs' worth of new objects (OBJECTS_PER_NODE per Value), between the program's
+    own and CEILING, up or down.
 
-    It only ever comes down here, never up, and it is sized by the graph that backward counted,
-    not by the young objects alive: those may include another thread's uncollected garbage, and
-    sizing by them would put off its collection for good."""
+    It is sized by the graph that backward counted, never by the young objects alive: those may
+    include another thread's uncollected garbage, and sizing by them would put off its collection
+    for good. A threshold at the program's own (garbage was found lately) is left alone."""
     if _ours is None or _program is None or _let_go or _ours[0] <= _program[0]:
         return
     if gc.get_threshold() == _ours:
-        _set_first(min(_ours[0], max(_program[0], GRAPHS * OBJECTS_PER_NODE * nodes)))
+        _set_first(max(_program[0], min(CEILING, GRAPHS * OBJECTS_PER_NODE * nodes)))
 
 
 def _stop() -> None:

@@ -44,7 +44,7 @@ def test_the_first_value_starts_easing_and_restore_gives_the_thresholds_back(fre
     assert gc.get_threshold() == (700, 11, 12)
 
 
-def test_a_backward_sizes_a_raised_threshold_by_its_graph_and_never_raises_it(fresh_collector):
+def test_a_backward_sizes_a_raised_threshold_by_its_graph_not_by_the_young_objects(fresh_collector):
     gc.disable()  # no real collection in between: the hook is called by hand
     try:
         gc.set_threshold(700, 10, 10)
@@ -53,17 +53,24 @@ def test_a_backward_sizes_a_raised_threshold_by_its_graph_and_never_raises_it(fr
             collection(0)
         assert gc.get_threshold()[0] == collector.CEILING
         w = [Value(0.1 * i) for i in range(1000)]
-        loss = sum(wi * x for wi in w)  # 2,001 nodes: 1,000 leaves, 1,000 products, 999 sums (+ x)
+        loss = sum(wi * x for wi in w)
+        garbage = []
+        for _ in range(50_000):  # young objects that are not the graph: they must not size it
+            cycle = []
+            cycle.append(cycle)
+            garbage.append(cycle)
         loss.backward()
-        nodes = len(autograd.topological_order(loss))
-        assert gc.get_threshold()[0] == collector.GRAPHS * collector.OBJECTS_PER_NODE * nodes
-        (x * x).backward()  # a small graph after a large one: the threshold comes down
-        assert gc.get_threshold()[0] == max(700, collector.GRAPHS * collector.OBJECTS_PER_NODE * 2)
-        loss.backward()  # the large one again: it does not go back up (only a quiet collection doubles it)
-        assert gc.get_threshold()[0] == max(700, collector.GRAPHS * collector.OBJECTS_PER_NODE * 2)
+        sized = collector.GRAPHS * collector.OBJECTS_PER_NODE * len(autograd.topological_order(loss))
+        assert gc.get_threshold()[0] == sized < 50_000
+        (x * x).backward()  # a small graph: down to the program's own, no lower
+        assert gc.get_threshold()[0] == 700
+        loss.backward()  # at the program's own, a backward leaves it: only a quiet collection raises it
+        assert gc.get_threshold()[0] == 700
         collector._last_garbage = -collector.QUIET
         collection(0)
         assert gc.get_threshold()[0] == 1400
+        loss.backward()  # raised again: sized by the graph, up as well as down
+        assert gc.get_threshold()[0] == sized
     finally:
         gc.enable()
 
