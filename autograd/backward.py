@@ -67,6 +67,24 @@ def topological_order(output: Value) -> list[Value]:
     return order
 
 
+def forward_order(output: Value) -> list[Value]:
+    """Every node once, each after its operands, visited left to right as the expression is written."""
+    order: list[Value] = []
+    done: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(output, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if node in done:
+            continue
+        if expanded:
+            done.add(node)
+            order.append(node)
+            continue
+        stack.append((node, True))
+        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in done)
+    return order
+
+
 def _consumer_counts(output: Value) -> dict[Value, int]:
     """node -> how many operand slots of the nodes below output use it (x*x uses x twice)."""
     counts = {output: 0}

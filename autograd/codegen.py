@@ -58,7 +58,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from . import checks, rules
-from .backward import topological_order
+from .backward import forward_order, topological_order
 from .engine import Value, _real_data, rule_of
 from .gradcheck import GradcheckError
 
@@ -323,7 +323,7 @@ class _Writer:
     def __init__(self, out: Value, inputs: list[Value]) -> None:
         self.out = out
         self.inputs = inputs
-        self.order = _forward_order(out)
+        self.order = forward_order(out)
         input_set = set(inputs)
         self.needs_grad: dict[Value, bool] = {}  # node -> some input is below it (its gradient is needed)
         for node in self.order:
@@ -538,22 +538,4 @@ class _Writer:
         name = self.grad_names[node]
         chunks = [terms[i : i + TERMS_PER_LINE] for i in range(0, len(terms), TERMS_PER_LINE)]
         return [f"{name} {'=' if i == 0 else '+='} {' + '.join(chunk)}" for i, chunk in enumerate(chunks)]
-
-
-def _forward_order(output: Value) -> list[Value]:
-    """Every node once, each after its operands, left to right as the expression is written."""
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(output, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        if expanded:
-            done.add(node)
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in done)
-    return order
 

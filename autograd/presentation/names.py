@@ -10,25 +10,8 @@
 from __future__ import annotations
 
 from autograd import rules
+from autograd.backward import forward_order  # in the core, shared with codegen
 from autograd.engine import Value, rule_of
-
-
-def forward_order(output: Value) -> list[Value]:
-    """Every node once, each after its operands, visited left to right as the expression is written."""
-    order: list[Value] = []
-    done: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(output, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if node in done:
-            continue
-        if expanded:
-            done.add(node)
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((parent, False) for parent in reversed(node.parents) if parent not in done)
-    return order
 
 
 def node_names(output: Value) -> dict[Value, str]:
@@ -43,7 +26,7 @@ def node_names(output: Value) -> dict[Value, str]:
     labels_used: set[str] = set()
     for node in order:
         if node.label:
-            names[node] = _unique(node.label, taken) if node.label in labels_used else node.label
+            names[node] = unique(node.label, taken) if node.label in labels_used else node.label
             labels_used.add(node.label)
         elif not node.is_leaf:
             names[node] = _numbered(word(node), counts, taken)
@@ -52,7 +35,7 @@ def node_names(output: Value) -> dict[Value, str]:
             for slot, parent in enumerate(node.parents):
                 if parent not in names:
                     own = role(node, slot)
-                    names[parent] = _unique(own if own[0] == "x" else f"{names[node]}.{own}", taken)
+                    names[parent] = unique(own if own[0] == "x" else f"{names[node]}.{own}", taken)
     for node in order:
         if node not in names:
             names[node] = _numbered("const", counts, taken)
@@ -84,12 +67,12 @@ def _numbered(word: str, counts: dict[str, int], taken: set[str]) -> str:
             return name
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    """name if free, else name_2, name_3, ...; the result is marked as taken."""
+def unique(name: str, taken: set[str], separator: str = "_") -> str:
+    """name if free, else name_2, name_3, ... (name#2 with separator "#"); the result is marked as taken."""
     candidate, index = name, 1
     while candidate in taken:
         index += 1
-        candidate = f"{name}_{index}"
+        candidate = f"{name}{separator}{index}"
     taken.add(candidate)
     return candidate
 
