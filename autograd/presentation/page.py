@@ -34,7 +34,7 @@ from autograd.engine import Value, rule_of
 from autograd.text import shown, term
 
 from .draw import COLOURS, HIGHLIGHT, HIGHLIGHT_FILL, use_graphviz_pure_without_system_dot
-from .names import forward_order, node_names, role
+from .names import forward_order, node_names, role, unique
 from .steps import Step
 
 GRAPH_DIGITS = 4  # significant digits in the picture (the text panel shows 6)
@@ -70,17 +70,8 @@ def picture_ids(order: list[Value], names: dict[Value, str]) -> tuple[dict[Value
     """The Graphviz name (the SVG <title>) of every Value and of every op node: its name, and
     name + ' op' for the op that makes it; a name used twice (two leaves labelled x) gets #2."""
     taken: set[str] = set()
-
-    def unique(name: str) -> str:
-        candidate, count = name, 1
-        while candidate in taken:
-            count += 1
-            candidate = f"{name}#{count}"
-        taken.add(candidate)
-        return candidate
-
-    values = {node: unique(names[node]) for node in order}
-    ops = {node: unique(values[node] + " op") for node in order if not node.is_leaf}
+    values = {node: unique(names[node], taken, "#") for node in order}
+    ops = {node: unique(values[node] + " op", taken, "#") for node in order if not node.is_leaf}
     return values, ops
 
 
