@@ -11,7 +11,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from autograd import collector
+from autograd import collector, rules
 
 _common = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", max_examples=60, derandomize=False, print_blob=True, **_common)
@@ -36,3 +36,14 @@ def fresh_collector():
     gc.set_threshold(*thresholds)
     gc.callbacks[:] = callbacks
 
+
+
+@pytest.fixture
+def the_table_as_it_was():
+    """Ops a test defines (define_op, codegen's own ops) leave the rule table afterwards: other
+    tests go over every row of it."""
+    before = {id(table): set(table) for table in rules.TABLES}
+    yield
+    for table in rules.TABLES:
+        for op in set(table) - before[id(table)]:
+            del table[op]

@@ -21,14 +21,7 @@ RTOL = 1e-12
 ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
-@pytest.fixture(autouse=True)
-def the_table_as_it_was():
-    """Ops defined here leave the rule table afterwards: other tests go over every row of it."""
-    before = {id(table): set(table) for table in rules.TABLES}
-    yield
-    for table in rules.TABLES:
-        for op in set(table) - before[id(table)]:
-            del table[op]
+pytestmark = pytest.mark.usefixtures("the_table_as_it_was")  # tests/conftest.py
 
 
 _fresh = (f"op{n}" for n in itertools.count())
