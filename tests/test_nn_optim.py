@@ -56,13 +56,7 @@ def test_twenty_momentum_steps_match_pytorch():
     X = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(8)]
     y = [rng.randrange(2) for _ in range(8)]
 
-    layers = []
-    for layer in model.layers:
-        linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
-        with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-            linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
-        layers.append(linear)
+    layers = torch_copy(torch, model)
     torch_params = [p for linear in layers for p in (linear.weight, linear.bias)]
     torch_opt = torch.optim.SGD(torch_params, lr=0.3, momentum=0.9, dampening=0)
     opt = SGD(model.parameters(), lr=0.3, momentum=0.9)
