@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import html
+import importlib
+import io
 import json
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -175,6 +179,21 @@ def run_demo(module: ModuleType, root: Path, quick: bool = False, progress: bool
     if frames:
         print(f"    {frames[0].path} ... {frames[-1].path.name} ({len(frames)} frames)")
     return Result(module, findings, out.written, seconds)
+
+
+def ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the main process, which ends the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_in_worker(task: tuple) -> tuple:
+    """One demo in a worker process of the tour (pickled by name, so it lives here, not in __main__), its output captured: (name, stdout, stderr, findings, written, seconds)."""
+    name, root, quick, seed, svg, number_in_tour = task
+    printed, complaints = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(complaints):
+        result = run_demo(importlib.import_module(f"demos.{name}"), root, quick, False,
+                          number_in_tour=number_in_tour, seed=seed, svg=svg)
+    return name, printed.getvalue(), complaints.getvalue(), result.findings, result.written, result.seconds
 
 
 def parser(description: str, prog: str) -> argparse.ArgumentParser:

@@ -376,3 +376,69 @@ def test_format_svg_writes_every_picture_as_svg_beside_its_png_for_slides(tmp_pa
 def test_a_wrong_option_is_refused():
     done = subprocess.run([sys.executable, "-m", "demos", "--bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--bogus" in done.stderr
+
+
+# --- two demos at a time (--jobs) ---
+
+
+def test_one_demo_at_a_time_finds_what_two_at_a_time_find(toured, tmp_path):
+    """The default tour runs the demos in two processes; --jobs 1 runs them here, in order: the same claims,
+    verdicts, files and (timings aside) numbers."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        results, _ = tour(tmp_path, quick=True, progress=False, jobs=1)
+    assert "demos 2 at a time" in toured[3] and "demos 1 at a time" not in printed.getvalue()
+    assert "demos 2 at a time" not in printed.getvalue()
+    for alone in results:
+        parallel = toured[0][alone.module.NAME]
+        assert [(f.name, f.claim, f.verdict) for f in alone.findings] == \
+            [(f.name, f.claim, f.verdict) for f in parallel.findings]
+        assert [w.path.relative_to(tmp_path) for w in alone.written] == \
+            [w.path.relative_to(toured[2]) for w in parallel.written]
+    verdicts = [(row["id"], row["verdict"], row["pictures"]) for row in claims_of(tmp_path)["claims"]]
+    assert verdicts == [(row["id"], row["verdict"], row["pictures"]) for row in claims_of(toured[2])["claims"]]
+    same = importlib.import_module("demos.initialization").NAME
+    assert [f.text for f in results[DEMOS.index(same)].findings] == [f.text for f in toured[0][same].findings]
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True, "2"])
+def test_a_wrong_number_of_jobs_is_refused(tmp_path, jobs):
+    with pytest.raises(ValueError, match="jobs must be a whole number of processes, at least 1"):
+        tour(tmp_path, quick=True, progress=False, jobs=jobs)
+    assert not any(tmp_path.iterdir())  # refused before any demo ran
+
+
+def test_jobs_on_the_command_line(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "demos", "--jobs", "0", "--out", str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--jobs must be at least 1, not 0" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "demos", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "--jobs N" in done.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree from /proc (Linux)")
+def test_ctrl_c_ends_the_tour_and_its_worker_processes(tmp_path):
+    import signal
+    import time
+
+    tour_process = subprocess.Popen([sys.executable, "-m", "demos", "--quick", "--no-progress", "--out", str(tmp_path)],
+                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline:  # the two workers (and the resource tracker)
+        time.sleep(0.2)
+        for children in Path(f"/proc/{tour_process.pid}/task").glob("*/children"):
+            workers |= {int(pid) for pid in children.read_text().split()}
+    assert len(workers) >= 2, "the tour started no worker processes"
+    time.sleep(1.0)
+    tour_process.send_signal(signal.SIGINT)
+    _, complaints = tour_process.communicate(timeout=30)
+    assert tour_process.returncode == 130 and "interrupted (Ctrl-C): the tour stopped" in complaints
+    assert "Traceback" not in complaints, complaints  # neither the main process nor a worker
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+            and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert not left, f"worker processes {left} outlived the interrupted tour"
+    assert not (tmp_path / "findings.json").exists()

@@ -98,6 +98,21 @@ def test_digits_are_the_uci_set_scaled_to_unit_pixels(digits):
     assert data.digits() == digits
 
 
+def test_digits_read_from_the_file_equal_scikit_learns_own_loader(digits):
+    assert data._digits_from_sklearn() == digits  # every pixel and label, not only the first rows
+
+
+def test_digits_fall_back_to_scikit_learns_loader_when_the_file_is_elsewhere(digits, monkeypatch, tmp_path):
+    import importlib.machinery
+
+    elsewhere = importlib.machinery.ModuleSpec("sklearn", None, is_package=True)
+    elsewhere.submodule_search_locations = [str(tmp_path)]  # a folder without datasets/data/digits.csv.gz
+    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: elsewhere)
+    read = []
+    monkeypatch.setattr(data, "_digits_file", lambda path: read.append(path))
+    assert data.digits() == digits and read == []
+
+
 def test_digits_without_sklearn_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
