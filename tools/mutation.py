@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import importlib.util
 import json
 import os
 import subprocess
@@ -260,6 +261,10 @@ def main() -> int:
     parser.add_argument("--rerun-survivors", action="store_true")
     parser.add_argument("--by-hand", action="store_true")
     args = parser.parse_args()
+    if not args.report_only and importlib.util.find_spec("mutmut") is None:
+        print('tools/mutation.py needs mutmut 3, which is not installed: pip install "mutmut==3.8.1"',
+              file=sys.stderr)
+        return 2
     if args.by_hand:
         refresh_tests(SCRATCH)
         for name in OWN_TESTS:  # mutmut copies tests/ into mutants/ only when it runs
@@ -279,8 +284,9 @@ def main() -> int:
             for first in FIRST:
                 run_mutmut([first])
             run_mutmut([])
-    report(results())
-    return 0
+    statuses = results()
+    report(statuses)
+    return 0 if statuses else 1  # no mutant recorded: mutmut did not run
 
 
 if __name__ == "__main__":
