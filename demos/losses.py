@@ -26,10 +26,12 @@ least from draw to draw), MAE when it is heavy-tailed. MAE's slope jumps at 0, s
 jitters around its minimum. For labels 0/1, binary cross-entropy's -ln p grows without bound as a wrong
 prediction gets confident, where MSE's penalty stays below 1 and its gradient vanishes.
 """
-FULL: dict[str, Any] = {"n": 24, "outliers": 4, "epochs": 150, "lr": 0.3, "deltas": (0.1, 0.3, 1.0, 3.0, 10.0),
-                        "draws": 150, "draw_size": 15, "moons": 50, "hidden": 8, "class_epochs": 50, "grid": 40}
-QUICK: dict[str, Any] = {"n": 20, "outliers": 4, "epochs": 150, "lr": 0.3, "deltas": (0.1, 1.0, 10.0),
-                         "draws": 120, "draw_size": 15, "moons": 40, "hidden": 8, "class_epochs": 60, "grid": 12}
+FULL: dict[str, Any] = {"n": 24, "outliers": 4, "epochs": 150, "lr": 0.3,
+                        "deltas": (0.1, 0.3, 1.0, 3.0, 10.0), "draws": 150, "draw_size": 15,
+                        "moons": 50, "hidden": 8, "class_epochs": 50, "grid": 40}
+QUICK: dict[str, Any] = {"n": 20, "outliers": 4, "epochs": 150, "lr": 0.3,
+                         "deltas": (0.1, 1.0, 10.0), "draws": 120, "draw_size": 15,
+                         "moons": 40, "hidden": 8, "class_epochs": 60, "grid": 12}
 REGRESSION = {"MSE": "mse", "Huber (delta 1)": "huber", "MAE": "mae"}
 SLOPE, INTERCEPT = 2.0, 1.0
 PAIR = ("#111827", "#ea580c")  # sigmoid + BCE, softmax + cross-entropy (not the class colours)
@@ -51,7 +53,8 @@ def fit_line(X: list, y: list, loss: Any, settings: dict[str, Any], progress: bo
     """One linear neuron trained with this loss: its (slope, intercept)."""
     announce(f"one linear neuron with {getattr(loss, 'keywords', loss)} on {len(X)} points")
     model = nn.MLP(1, [1], output_activation="linear", seed=seed)
-    nn.fit(model, X, y, loss=loss, lr=lr or settings["lr"], epochs=settings["epochs"], seed=seed, progress=progress)
+    nn.fit(model, X, y, loss=loss, lr=lr or settings["lr"], epochs=settings["epochs"], seed=seed,
+           progress=progress)
     neuron = model.layers[0].neurons[0]
     return neuron.w[0].data, neuron.b.data
 
@@ -62,7 +65,8 @@ def regression(settings: dict[str, Any], progress: bool, seed: int) -> dict[str,
     fitted = {name: fit_line(X, y, loss, settings, progress, seed) for name, loss in REGRESSION.items()}
     clean = {name: fit_line(X[:inliers], y[:inliers], loss, settings, progress, seed)
              for name, loss in REGRESSION.items()}
-    # Huber / delta has the same minimiser and a slope of at most 1 (as MAE's): lr / delta keeps small deltas moving
+    # Huber / delta has the same minimiser and a slope of at most 1 (as MAE's):
+    # lr / delta keeps small deltas moving
     sweep = {delta: fitted["Huber (delta 1)"] if delta == 1.0 else
              fit_line(X, y, functools.partial(nn.losses.huber, delta=delta), settings, progress, seed,
                       lr=settings["lr"] / min(delta, 1.0)) for delta in settings["deltas"]}
@@ -82,11 +86,14 @@ def draw_regression(out: Output, result: dict[str, Any]) -> None:
     fig, panels = figure(18, 4.8, columns=4)
     ends = [-1.05, 1.05]
     for axes, (name, (slope, intercept)), colour in zip(panels, result["fitted"].items(), COLOURS):
-        axes.scatter([x[0] for x in X[:inliers]], y[:inliers], s=18, color="#6b7280", label="data on y = 2x + 1")
+        axes.scatter([x[0] for x in X[:inliers]], y[:inliers], s=18, color="#6b7280",
+                     label="data on y = 2x + 1")
         axes.scatter([x[0] for x in X[inliers:]], y[inliers:], s=45, color="#111827", marker="X",
                      label=f"{len(X) - inliers} outliers")
-        axes.plot(ends, [SLOPE * e + INTERCEPT for e in ends], color="#6b7280", ls=":", label="true line, slope 2")
-        axes.plot(ends, [slope * e + intercept for e in ends], color=colour, lw=2.5, label=f"fitted, slope {slope:.2f}")
+        axes.plot(ends, [SLOPE * e + INTERCEPT for e in ends], color="#6b7280", ls=":",
+                  label="true line, slope 2")
+        axes.plot(ends, [slope * e + intercept for e in ends], color=colour, lw=2.5,
+                  label=f"fitted, slope {slope:.2f}")
         axes.set(title=f"{name}: slope {slope:.2f}", xlabel="input x", ylabel="target y", ylim=(-5.5, 4))
         axes.legend(loc="lower left", fontsize=8)
     shapes = panels[3]
@@ -94,16 +101,16 @@ def draw_regression(out: Output, result: dict[str, Any]) -> None:
     for (name, loss), colour in zip(REGRESSION.items(), COLOURS):
         function = nn.losses.LOSSES[loss]
         shapes.plot(residuals, [function([r], [0.0]).data for r in residuals], color=colour, lw=2, label=name)
-    shapes.set(title="Why: the penalty for one error", xlabel="error (prediction - target)", ylabel="loss of one point",
-               ylim=(0, 4))
+    shapes.set(title="Why: the penalty for one error", xlabel="error (prediction - target)",
+               ylabel="loss of one point", ylim=(0, 4))
     shapes.legend(loc="upper center")
     slopes = {name: slope for name, (slope, _) in result["fitted"].items()}
     fig.suptitle("One linear neuron fitted to the same points with three losses (true slope 2): "
                  + ", ".join(f"{name} {slope:.2f}" for name, slope in slopes.items()))
     out.save(fig, "outliers.png",
-             f"Regression with {len(X) - inliers} outliers: fitted slope " + ", ".join(
-                 f"{name} {slope:.2f}" for name, slope in slopes.items()) + " (true 2); right, the penalty of each "
-             "loss for one error: the square grows fastest.")
+             f"Regression with {len(X) - inliers} outliers: fitted slope "
+             + ", ".join(f"{name} {slope:.2f}" for name, slope in slopes.items())
+             + " (true 2); right, the penalty of each loss for one error: the square grows fastest.")
 
 
 def draw_sweep(out: Output, result: dict[str, Any]) -> None:
@@ -114,26 +121,27 @@ def draw_sweep(out: Output, result: dict[str, Any]) -> None:
     for delta, colour in zip(sweep, COLOURS):
         shapes.plot(residuals, [nn.losses.huber([r], [0.0], delta=delta).data / delta for r in residuals],
                     color=colour, lw=2, label=f"delta {delta:g}: quadratic inside |error| < {delta:g}")
-    shapes.set(title="Huber / delta: the kink rounded off over |error| < delta", xlabel="error (prediction - target)",
-               ylabel="Huber loss / delta", ylim=(0, 4.5))
+    shapes.set(title="Huber / delta: the kink rounded off over |error| < delta",
+               xlabel="error (prediction - target)", ylabel="Huber loss / delta", ylim=(0, 4.5))
     shapes.legend(fontsize=8, loc="upper center")
     deltas = list(sweep)
-    slopes.plot(deltas, [sweep[d][0] for d in deltas], color=COLOURS[0], marker="o", lw=2, label="Huber's fitted slope")
+    slopes.plot(deltas, [sweep[d][0] for d in deltas], color=COLOURS[0], marker="o", lw=2,
+                label="Huber's fitted slope")
     for (name, (slope, _)), colour, style in zip(result["fitted"].items(), ("#dc2626", None, "#16a34a"),
                                                  ("--", None, ":")):
         if colour:
             slopes.axhline(slope, color=colour, ls=style, label=f"{name}: slope {slope:.2f}")
     slopes.axhline(SLOPE, color="#6b7280", lw=1, label="true slope 2")
-    slopes.set(xscale="log", title="The fitted slope with the outliers, per delta", xlabel="delta (log scale)",
-               ylabel="fitted slope")
+    slopes.set(xscale="log", title="The fitted slope with the outliers, per delta",
+               xlabel="delta (log scale)", ylabel="fitted slope")
     slopes.legend(fontsize=8, loc="center left")
     fig.suptitle(f"Huber's delta: slope {sweep[deltas[0]][0]:.2f} at delta {deltas[0]:g} (MAE "
                  f"{result['fitted']['MAE'][0]:.2f}) to {sweep[deltas[-1]][0]:.2f} at delta {deltas[-1]:g} "
                  f"(MSE {result['fitted']['MSE'][0]:.2f})")
     out.save(fig, "huber_delta.png",
-             "Huber's delta sets where it turns from quadratic to linear: the fitted slope on the outlier data for "
-             "each delta, between MAE's and MSE's; " + ", ".join(f"delta {d:g}: {s:.2f}" for d, (s, _) in sweep.items())
-             + ".")
+             "Huber's delta sets where it turns from quadratic to linear: the fitted slope on the outlier "
+             "data for each delta, between MAE's and MSE's; "
+             + ", ".join(f"delta {d:g}: {s:.2f}" for d, (s, _) in sweep.items()) + ".")
 
 
 # --- Gaussian targets and the kink: estimating one number ---
@@ -141,7 +149,8 @@ def draw_sweep(out: Output, result: dict[str, Any]) -> None:
 
 def fit_constant(targets: list[float], loss: Any, steps: int, lr: float, decay: float = 1.0,
                  start: float = 0.0) -> list[float]:
-    """Gradient descent on one number c (from start) to minimise loss([c, c, ...], targets): c after each step.
+    """Gradient descent on one number c (from start) to minimise loss([c, c, ...], targets):
+    c after each step.
 
     lr is multiplied by decay after each step (decay 1: a constant learning rate).
     """
@@ -163,20 +172,23 @@ def laplace(rng: random.Random, std: float) -> float:
 
 
 def gaussian(settings: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Many draws of targets around TRUTH, Gaussian or Laplace noise: the MSE and MAE estimates of each draw."""
+    """Many draws of targets around TRUTH, Gaussian or Laplace noise: the MSE and MAE estimates of
+    each draw."""
     rng = random.Random(seed + 3)
     noises = {"Gaussian": lambda: rng.gauss(0.0, 1.0), "Laplace": lambda: laplace(rng, 1.0)}
     estimates: dict[str, dict[str, list[float]]] = {}
     for name, noise in noises.items():
         draws = [[TRUTH + noise() for _ in range(settings["draw_size"])] for _ in range(settings["draws"])]
-        mse = [fit_constant(d, nn.losses.mse, 2, 0.5)[-1] for d in draws]  # lr 0.5: one step lands on the mean
+        # lr 0.5: one step lands on the mean
+        mse = [fit_constant(d, nn.losses.mse, 2, 0.5)[-1] for d in draws]
         # MAE from MSE's answer (near the median), with a decaying lr so that it settles instead of jittering
         mae = [fit_constant(d, nn.losses.mae, 14, 1.0, decay=0.75, start=m)[-1] for d, m in zip(draws, mse)]
         estimates[name] = {"MSE": mse, "MAE": mae}
     return estimates
 
 
-def draw_gaussian(out: Output, settings: dict[str, Any], estimates: dict[str, dict[str, list[float]]]) -> None:
+def draw_gaussian(out: Output, settings: dict[str, Any],
+                  estimates: dict[str, dict[str, list[float]]]) -> None:
     """gaussian.png: the spread of the MSE and MAE estimates, Gaussian and Laplace targets."""
     fig, panels = figure(14, 4.6, columns=2)
     for axes, (noise, by_loss) in zip(panels, estimates.items()):
@@ -187,7 +199,8 @@ def draw_gaussian(out: Output, settings: dict[str, Any], estimates: dict[str, di
             axes.hist(values, bins=bins, color=colour, histtype="step", lw=2.2,
                       label=f"{loss}'s estimate: std {number(statistics.pstdev(values))}")
         axes.axvline(TRUTH, color="#111827", ls=":", label=f"the truth, {TRUTH:g}")
-        axes.set(title=f"{noise} targets, {settings['draw_size']} per draw: {spread_winner(by_loss)} varies less",
+        axes.set(title=f"{noise} targets, {settings['draw_size']} per draw: "
+                 f"{spread_winner(by_loss)} varies less",
                  xlabel="the estimate of one draw", ylabel=f"draws (of {settings['draws']})")
         axes.legend(fontsize=8, loc="upper right")
     fig.suptitle("Fitting one number to noisy targets: which loss lands closer to the truth, draw after draw")
@@ -205,13 +218,15 @@ def spread_winner(by_loss: dict[str, list[float]]) -> str:
 
 
 def kink(seed: int) -> dict[str, Any]:
-    """MAE's derivative on either side of 0 and at 0; gradient descent with a constant lr on MSE and on MAE."""
+    """MAE's derivative on either side of 0 and at 0; gradient descent with a constant lr on MSE
+    and on MAE."""
     rng = random.Random(seed + 4)
     targets = [TRUTH + rng.gauss(0.0, 1.0) for _ in range(11)]
     losses = {"MSE": nn.losses.mse, "Huber (delta 1)": nn.losses.huber, "MAE": nn.losses.mae}
     errors = [-2 + 4 * i / 400 for i in range(401)]
     slopes = {name: [derivative(loss, e) for e in errors] for name, loss in losses.items()}
-    side = {name: (derivative(loss, -1e-9), derivative(loss, 0.0), derivative(loss, 1e-9)) for name, loss in losses.items()}
+    side = {name: (derivative(loss, -1e-9), derivative(loss, 0.0), derivative(loss, 1e-9))
+            for name, loss in losses.items()}
     huber_edge = (derivative(nn.losses.huber, 1.0 - 1e-9), derivative(nn.losses.huber, 1.0 + 1e-9))
     paths = {"MSE": fit_constant(targets, nn.losses.mse, 60, KINK_LR),
              "MAE": fit_constant(targets, nn.losses.mae, 60, KINK_LR)}
@@ -229,7 +244,8 @@ def draw_kink(out: Output, result: dict[str, Any]) -> None:
     for (name, values), colour in zip(result["slopes"].items(), COLOURS):
         slopes.plot(result["errors"], values, color=colour, lw=2, label=name)
     mae_left, mae_zero, mae_right = result["side"]["MAE"]
-    slopes.annotate(f"MAE jumps from {mae_left:g} to {mae_right:g}\n(backward gives {mae_zero:g} at exactly 0)",
+    slopes.annotate(f"MAE jumps from {mae_left:g} to {mae_right:g}\n"
+                    f"(backward gives {mae_zero:g} at exactly 0)",
                     xy=(0, 0), xytext=(0.3, -1.6), arrowprops={"arrowstyle": "->"})
     slopes.set(title="d loss / d prediction for one point", xlabel="error (prediction - target)",
                ylabel="derivative (by backward)", ylim=(-2.2, 2.2))
@@ -237,25 +253,31 @@ def draw_kink(out: Output, result: dict[str, Any]) -> None:
     for (name, distance), colour in zip(result["distance"].items(), (COLOURS[0], COLOURS[2])):
         paths.plot(range(1, len(distance) + 1), [max(d, 1e-16) for d in distance], color=colour, lw=2,
                    label=f"{name}: {number(distance[-1])} from its minimum after {len(distance)} steps")
-    paths.set(yscale="log", title=f"Gradient descent on one number, lr {KINK_LR:g}: MAE overshoots its minimum "
-              f"{result['crossings']} times in the last 10 steps",
+    paths.set(yscale="log", title=f"Gradient descent on one number, lr {KINK_LR:g}: MAE overshoots "
+              f"its minimum {result['crossings']} times in the last 10 steps",
               xlabel="step", ylabel="|c - the loss's minimiser| (log scale)")
-    paths.legend(fontsize=8, loc="center right", title="distances below 1e-16 drawn at 1e-16", title_fontsize=8)
-    fig.suptitle("MAE's kink at 0: its slope never shrinks near the minimum, so a constant step overshoots forever")
+    paths.legend(fontsize=8, loc="center right", title="distances below 1e-16 drawn at 1e-16",
+                 title_fontsize=8)
+    fig.suptitle("MAE's kink at 0: its slope never shrinks near the minimum, "
+                 "so a constant step overshoots forever")
     out.save(fig, "kink.png",
-             f"Left: the derivative of each loss; MAE's jumps from {mae_left:g} to {mae_right:g} at error 0, MSE's and "
-             f"Huber's pass through 0 smoothly. Right: with the constant learning rate {KINK_LR:g} MSE ends "
-             f"{number(result['distance']['MSE'][-1])} from its minimum; MAE's step never shrinks, so it jumps across "
-             f"its minimum ({result['crossings']} times in the last 10 steps) and ends {number(result['distance']['MAE'][-1])} away.")
+             f"Left: the derivative of each loss; MAE's jumps from {mae_left:g} to {mae_right:g} at error 0, "
+             f"MSE's and Huber's pass through 0 smoothly. Right: with the constant learning rate {KINK_LR:g} "
+             f"MSE ends {number(result['distance']['MSE'][-1])} from its minimum; MAE's step never shrinks, "
+             f"so it jumps across its minimum ({result['crossings']} times in the last 10 steps) and ends "
+             f"{number(result['distance']['MAE'][-1])} away.")
 
 
 # --- binary cross-entropy ---
 
 
 def penalties() -> dict[str, Any]:
-    """For p = the predicted probability of the true class: BCE's and MSE's penalty, and their slopes in the logit."""
-    ps = sorted([10 ** (-6 + 6 * i / 120) for i in range(120)] + [0.6, 0.99, 0.999])  # with the p's findings quote
-    rows: dict[str, dict[str, list[float]]] = {"BCE": {"loss": [], "slope": []}, "MSE": {"loss": [], "slope": []}}
+    """For p = the predicted probability of the true class: BCE's and MSE's penalty, and their
+    slopes in the logit."""
+    ps = sorted([10 ** (-6 + 6 * i / 120) for i in range(120)]
+                + [0.6, 0.99, 0.999])  # with the p's findings quote
+    rows: dict[str, dict[str, list[float]]] = {"BCE": {"loss": [], "slope": []},
+                                               "MSE": {"loss": [], "slope": []}}
     for p in ps:
         for name, loss in (("BCE", nn.losses.binary_cross_entropy), ("MSE", nn.losses.mse)):
             logit = Value(math.log(p / (1 - p)))
@@ -282,18 +304,23 @@ def draw_penalties(out: Output, result: dict[str, Any]) -> None:
         slope.plot(result["p"], [abs(g) for g in result[name]["slope"]], color=colour, lw=2,
                    label=f"{name}: {number(abs(at(result, name, 'slope', 0.01)))} at p = 0.01")
     loss.set(xscale="log", title="The penalty: -ln p (BCE) against (1 - p)^2 (MSE)",
-             xlabel="p = predicted probability of the true class (log scale; left = confident and wrong)",
+             xlabel="p = predicted probability of the true class "
+             "(log scale; left = confident and wrong)",
              ylabel="loss of one example")
-    slope.set(xscale="log", yscale="log", title="|d loss / d logit| through the sigmoid: what training feels",
-              xlabel="p = predicted probability of the true class (log scale)", ylabel="|gradient| (log scale)")
+    slope.set(xscale="log", yscale="log",
+              title="|d loss / d logit| through the sigmoid: what training feels",
+              xlabel="p = predicted probability of the true class (log scale)",
+              ylabel="|gradient| (log scale)")
     loss.legend(fontsize=8, loc="upper right")
     slope.legend(fontsize=8, loc="lower left")
-    fig.suptitle(f"Confidently wrong (p = 0.01): BCE {number(at(result, 'BCE', 'loss', 0.01))}, MSE "
-                 f"{number(at(result, 'MSE', 'loss', 0.01))}; at p = 1e-6 BCE is {number(result['BCE']['loss'][0])}")
+    fig.suptitle(f"Confidently wrong (p = 0.01): BCE {number(at(result, 'BCE', 'loss', 0.01))}, "
+                 f"MSE {number(at(result, 'MSE', 'loss', 0.01))}; "
+                 f"at p = 1e-6 BCE is {number(result['BCE']['loss'][0])}")
     out.save(fig, "bce_penalty.png",
-             "Binary cross-entropy's -ln p grows without bound as the prediction for the true class goes to 0, "
-             "while MSE's (1 - p)^2 stays below 1; through a sigmoid, BCE's gradient in the logit stays near 1 when "
-             f"confidently wrong, MSE's falls to {number(abs(at(result, 'MSE', 'slope', 0.01)))} at p = 0.01.")
+             "Binary cross-entropy's -ln p grows without bound as the prediction for the true class goes "
+             "to 0, while MSE's (1 - p)^2 stays below 1; through a sigmoid, BCE's gradient in the logit "
+             "stays near 1 when confidently wrong, MSE's falls to "
+             f"{number(abs(at(result, 'MSE', 'slope', 0.01)))} at p = 0.01.")
 
 
 def classification(settings: dict[str, Any], progress: bool, seed: int) -> dict[str, Any]:
@@ -333,17 +360,20 @@ def draw_classification(out: Output, result: dict[str, Any]) -> None:
     scatter_classes(plane, result["X"], result["y"], ["class 0", "class 1"])
     for grid, (name, colour, style) in zip(result["grids"], (("sigmoid + BCE", PAIR[0], "-"),
                                                              ("softmax + cross-entropy", PAIR[1], "--"))):
-        plane.contour(result["xs"], result["ys"], grid, levels=[0.5], colors=colour, linestyles=style, linewidths=2.5)
+        plane.contour(result["xs"], result["ys"], grid, levels=[0.5], colors=colour, linestyles=style,
+                      linewidths=2.5)
         plane.plot([], [], color=colour, ls=style, lw=2.5, label=f"{name}: P(class 1) = 0.5")
     plane.set(title=f"The two decision boundaries: same class on {100 * result['agree']:.0f}% of the plane",
               xlabel="x1", ylabel="x2")
     plane.legend(loc="lower left", fontsize=8)
-    fig.suptitle("Two classes, two ways: one sigmoid output with BCE, or two softmax outputs with cross-entropy")
+    fig.suptitle("Two classes, two ways: one sigmoid output with BCE, "
+                 "or two softmax outputs with cross-entropy")
     accuracies = [f"{100 * h.accuracy[-1]:.0f}%" for h in result["histories"].values()]
     out.save(fig, "bce_vs_softmax.png",
-             f"Binary cross-entropy on one sigmoid output ({accuracies[0]} right) and softmax cross-entropy on two "
-             f"outputs ({accuracies[1]}): the same class on {100 * result['agree']:.0f}% of the plane, since "
-             "softmax([a, b])[1] = sigmoid(b - a); they differ away from the data, where nothing pins the boundary.")
+             f"Binary cross-entropy on one sigmoid output ({accuracies[0]} right) and softmax cross-entropy "
+             f"on two outputs ({accuracies[1]}): the same class on {100 * result['agree']:.0f}% of the "
+             "plane, since softmax([a, b])[1] = sigmoid(b - a); they differ away from the data, where "
+             "nothing pins the boundary.")
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
@@ -360,8 +390,9 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     draw_kink(out, kinked)
     draw_penalties(out, penalty)
     draw_classification(out, classes)
-    return [*regression_findings(fits, kinked), sweep_finding(fits), gaussian_finding(settings, estimates, kinked),
-            kink_finding(kinked), *classification_findings(classes, penalty)]
+    return [*regression_findings(fits, kinked), sweep_finding(fits),
+            gaussian_finding(settings, estimates, kinked), kink_finding(kinked),
+            *classification_findings(classes, penalty)]
 
 
 def pull(slope: float) -> float:
@@ -388,23 +419,26 @@ def regression_findings(fits: dict[str, Any], kinked: dict[str, Any]) -> list[Fi
     smooth = abs(left - right) < 1e-6 and abs(kinked["side"]["Huber (delta 1)"][0]) < 1e-6
     huber_holds = huber < mse / 2 and smooth and abs(inside - 0.5) < 1e-12 and abs(outside - 1.0) < 1e-12
     return [
-        Finding("outliers", f"true slope {SLOPE:g}, {outliers} outliers among {len(fits['X'])} points: fitted slope "
-                + ", ".join(f"{name} {slope:.2f}" for name, slope in slopes.items())
-                + f"; at the true line the outliers make {100 * mse_share:.0f}% of the MSE (the square amplifies "
-                f"them) and {100 * mae_share:.0f}% of the MAE",
-                {"MSE": slopes["MSE"], "Huber": slopes["Huber (delta 1)"], "MAE": slopes["MAE"], "mse_share": mse_share,
-                 "mae_share": mae_share}, claim="C10",
-                verdict="holds" if mse > 0.5 and pull(clean["MSE"]) < 0.15 and mse_share > mae_share else "contradicted",
+        Finding("outliers", f"true slope {SLOPE:g}, {outliers} outliers among {len(fits['X'])} points: "
+                "fitted slope " + ", ".join(f"{name} {slope:.2f}" for name, slope in slopes.items())
+                + f"; at the true line the outliers make {100 * mse_share:.0f}% of the MSE "
+                f"(the square amplifies them) and {100 * mae_share:.0f}% of the MAE",
+                {"MSE": slopes["MSE"], "Huber": slopes["Huber (delta 1)"], "MAE": slopes["MAE"],
+                 "mse_share": mse_share, "mae_share": mae_share}, claim="C10",
+                verdict="holds" if mse > 0.5 and pull(clean["MSE"]) < 0.15 and mse_share > mae_share
+                else "contradicted",
                 pictures=("outliers.png",)),
         Finding("clean", "without the outliers all three agree: slope "
                 + ", ".join(f"{name} {slope:.2f}" for name, slope in clean.items()),
                 {"MSE": clean["MSE"], "Huber": clean["Huber (delta 1)"], "MAE": clean["MAE"]}),
-        Finding("mae", f"the outliers pull MAE's slope {pull(slopes['MAE']):.2f} off the truth, MSE's {mse:.2f}",
+        Finding("mae", f"the outliers pull MAE's slope {pull(slopes['MAE']):.2f} off the truth, "
+                f"MSE's {mse:.2f}",
                 {"MAE": mae, "MSE": mse}, claim="C12", verdict="holds" if mae < mse / 2 else "contradicted",
                 pictures=("outliers.png",)),
-        Finding("huber", f"Huber (delta 1): slope pulled {huber:.2f} off (MSE {mse:.2f}); its derivative is the error "
-                f"inside delta ({number(inside)} at 0.5: quadratic), delta outside ({number(outside)} at 3: linear), and "
-                f"{number(left, 6)} / {number(right, 6)} just below / above delta: differentiable where its pieces meet",
+        Finding("huber", f"Huber (delta 1): slope pulled {huber:.2f} off (MSE {mse:.2f}); its derivative is "
+                f"the error inside delta ({number(inside)} at 0.5: quadratic), delta outside "
+                f"({number(outside)} at 3: linear), and {number(left, 6)} / {number(right, 6)} "
+                "just below / above delta: differentiable where its pieces meet",
                 {"pull": huber, "inside": inside, "outside": outside, "edge": (left, right)}, claim="C14",
                 verdict="holds" if huber_holds else "nuanced" if huber < mse else "contradicted",
                 pictures=("outliers.png", "kink.png")),
@@ -430,20 +464,26 @@ def sweep_finding(fits: dict[str, Any]) -> Finding:
 
 def gaussian_finding(settings: dict[str, Any], estimates: dict[str, dict[str, list[float]]],
                      kinked: dict[str, Any]) -> Finding:
-    """C11: MSE's estimate against MAE's and the best possible, Gaussian and Laplace targets; MSE's smooth slope."""
-    spread = {noise: {loss: statistics.pstdev(values) for loss, values in by.items()} for noise, by in estimates.items()}
-    best = 1.0 / math.sqrt(settings["draw_size"])  # the Cramer-Rao bound sigma / sqrt(n) for Gaussian noise, sigma 1
+    """C11: MSE's estimate against MAE's and the best possible, Gaussian and Laplace targets; MSE's
+    smooth slope."""
+    spread = {noise: {loss: statistics.pstdev(values) for loss, values in by.items()}
+              for noise, by in estimates.items()}
+    # the Cramer-Rao bound sigma / sqrt(n) for Gaussian noise, sigma 1
+    best = 1.0 / math.sqrt(settings["draw_size"])
     ratio = {noise: s["MAE"] / s["MSE"] for noise, s in spread.items()}
     left, zero, right = kinked["side"]["MSE"]
     smooth = abs(left - zero) < 1e-6 and abs(right - zero) < 1e-6
     draws = len(estimates["Gaussian"]["MSE"])
-    return Finding("gaussian", f"{draws} draws of targets around {TRUTH:g}: with Gaussian noise MAE's estimate varies "
-                   f"{number(ratio['Gaussian'])} times as much as MSE's (MSE's minimiser, the mean, is the "
-                   f"maximum-likelihood estimate; its spread {number(spread['Gaussian']['MSE'])} is the least any "
-                   f"unbiased estimate can have, sigma/sqrt(n) = {number(best)}), with heavy-tailed Laplace noise {number(ratio['Laplace'])} times "
+    return Finding("gaussian", f"{draws} draws of targets around {TRUTH:g}: with Gaussian noise MAE's "
+                   f"estimate varies {number(ratio['Gaussian'])} times as much as MSE's (MSE's minimiser, "
+                   "the mean, is the maximum-likelihood estimate; its spread "
+                   f"{number(spread['Gaussian']['MSE'])} is the least any unbiased estimate can have, "
+                   f"sigma/sqrt(n) = {number(best)}), with heavy-tailed Laplace noise "
+                   f"{number(ratio['Laplace'])} times "
                    + ("(there MAE is better: MSE is ideal for Gaussian noise, not for every noise)"
-                      if ratio["Laplace"] < 1 else "") + f"; MSE's derivative is continuous ({number(left, 3)} / "
-                   f"{number(right, 3)} either side of 0)", {"ratio": ratio, "spread": spread, "smooth": smooth},
+                      if ratio["Laplace"] < 1 else "")
+                   + f"; MSE's derivative is continuous ({number(left, 3)} / {number(right, 3)} "
+                   "either side of 0)", {"ratio": ratio, "spread": spread, "smooth": smooth},
                    claim="C11", verdict="holds" if ratio["Gaussian"] > 1.05 and smooth
                    and abs(spread["Gaussian"]["MSE"] / best - 1) < 0.2 else "contradicted",
                    pictures=("gaussian.png", "kink.png"))
@@ -455,11 +495,13 @@ def kink_finding(kinked: dict[str, Any]) -> Finding:
     mse, mae = kinked["distance"]["MSE"], kinked["distance"]["MAE"]
     stuck = min(mae[-10:])
     holds = abs(right - left - 2) < 1e-12 and stuck > 1e-4 > mse[-1] and kinked["crossings"] >= 5
-    return Finding("kink", f"MAE's derivative jumps from {left:g} to {right:g} at error 0 (backward takes {zero:g} "
-                   f"there, as PyTorch); gradient descent with lr {KINK_LR:g} ends {number(mse[-1])} from MSE's minimum, "
-                   f"but on MAE it jumps across the minimum {kinked['crossings']} times in its last 10 steps, never "
-                   f"closer than {number(stuck)} (a learning rate that decays settles it, as in the Gaussian experiment)",
-                   {"left": left, "zero": zero, "right": right, "mse": mse[-1], "mae": stuck, "crossings": kinked["crossings"]},
+    return Finding("kink", f"MAE's derivative jumps from {left:g} to {right:g} at error 0 (backward "
+                   f"takes {zero:g} there, as PyTorch); gradient descent with lr {KINK_LR:g} ends "
+                   f"{number(mse[-1])} from MSE's minimum, but on MAE it jumps across the minimum "
+                   f"{kinked['crossings']} times in its last 10 steps, never closer than {number(stuck)} "
+                   "(a learning rate that decays settles it, as in the Gaussian experiment)",
+                   {"left": left, "zero": zero, "right": right, "mse": mse[-1], "mae": stuck,
+                    "crossings": kinked["crossings"]},
                    claim="C13",
                    verdict="holds" if holds else "contradicted", pictures=("kink.png",))
 
@@ -475,25 +517,28 @@ def classification_findings(classes: dict[str, Any], penalty: dict[str, Any]) ->
     wrong = {name: at(penalty, name, "loss", 0.01) for name in ("BCE", "MSE")}
     slope = {name: abs(at(penalty, name, "slope", 0.01)) for name in ("BCE", "MSE")}
     return [
-        Finding("binary", "moons: " + ", ".join(f"{name} loss {number(h.loss[-1])}, {100 * h.accuracy[-1]:.0f}% right"
-                                                for name, h in histories.items())
-                + f"; the BCE model gives the true class {number(true_class)} on average; BCE is {number(confident)} "
-                f"for a correct p = 0.99, {number(unsure)} for p = 0.6: confidence in the right answer is rewarded",
+        Finding("binary", "moons: "
+                + ", ".join(f"{name} loss {number(h.loss[-1])}, {100 * h.accuracy[-1]:.0f}% right"
+                            for name, h in histories.items())
+                + f"; the BCE model gives the true class {number(true_class)} on average; "
+                f"BCE is {number(confident)} for a correct p = 0.99, {number(unsure)} for p = 0.6: "
+                "confidence in the right answer is rewarded",
                 {name: {"loss": h.loss[-1], "accuracy": h.accuracy[-1]} for name, h in histories.items()}
                 | {"decreasing": decreasing, "true_class": true_class}, claim="C16",
                 verdict="holds" if bce.accuracy[-1] >= 0.85 and decreasing else "contradicted",
                 pictures=("bce_vs_softmax.png", "bce_penalty.png")),
-        Finding("penalty", f"confidently wrong, p = 0.01 for the true class: BCE -ln p = {number(wrong['BCE'])}, MSE "
-                f"(1 - p)^2 = {number(wrong['MSE'])} ({number(wrong['BCE'] / wrong['MSE'])} times less); at p = 1e-6 BCE "
-                f"is {number(losses[0])}, MSE at most 1; through the sigmoid the gradient in the logit is "
+        Finding("penalty", "confidently wrong, p = 0.01 for the true class: BCE -ln p = "
+                f"{number(wrong['BCE'])}, MSE (1 - p)^2 = {number(wrong['MSE'])} "
+                f"({number(wrong['BCE'] / wrong['MSE'])} times less); at p = 1e-6 BCE is "
+                f"{number(losses[0])}, MSE at most 1; through the sigmoid the gradient in the logit is "
                 f"{number(slope['BCE'])} for BCE, {number(slope['MSE'])} for MSE",
                 {"wrong": wrong, "slope": slope, "extreme": losses[0]}, claim="C17",
                 verdict="holds" if wrong["BCE"] > 4 * wrong["MSE"] and losses[0] > 10 else "contradicted",
                 pictures=("bce_penalty.png",)),
-        Finding("agree", f"the two boundaries give the same class on {100 * classes['agree']:.0f}% of a grid over the "
-                "plane", {"agree": classes["agree"]}),
-        Finding("softmax_is_sigmoid", f"two-class softmax is a sigmoid: |softmax([a, b])[1] - sigmoid(b - a)| <= "
-                f"{classes['gap']:.1e} over the {len(classes['X'])} points", {"gap": classes["gap"]}),
+        Finding("agree", f"the two boundaries give the same class on {100 * classes['agree']:.0f}% of a grid "
+                "over the plane", {"agree": classes["agree"]}),
+        Finding("softmax_is_sigmoid", "two-class softmax is a sigmoid: |softmax([a, b])[1] - sigmoid(b - a)| "
+                f"<= {classes['gap']:.1e} over the {len(classes['X'])} points", {"gap": classes["gap"]}),
     ]
 
 

@@ -36,8 +36,10 @@ QUICK: dict[str, Any] = {"n": 30, "hidden": [4, 4], "epochs": 8, "lr": 0.2, "bow
 LOSS = "binary_cross_entropy_with_logits"
 # name -> (batch_size, momentum, colour, line style)
 RUNS = {"full-batch GD": (None, 0.0, "#111827", "-"), "SGD (batch 1)": (1, 0.0, "#dc2626", "-"),
-        "mini-batch (10)": (10, 0.0, "#2563eb", "-"), "full batch + momentum 0.9": (None, 0.9, "#16a34a", "--")}
-SGD_RUN, MINI_RUN, GD_RUN, MOMENTUM_RUN = "SGD (batch 1)", "mini-batch (10)", "full-batch GD", "full batch + momentum 0.9"
+        "mini-batch (10)": (10, 0.0, "#2563eb", "-"),
+        "full batch + momentum 0.9": (None, 0.9, "#16a34a", "--")}
+SGD_RUN, MINI_RUN, GD_RUN, MOMENTUM_RUN = ("SGD (batch 1)", "mini-batch (10)", "full-batch GD",
+                                           "full batch + momentum 0.9")
 BATCH_SIZES = (1, 2, 5, 10, 20)
 # the bowl L(x, y) = (x^2 + CURVATURE y^2) / 2: curvature 1 along x, CURVATURE across
 CURVATURE = 50.0
@@ -149,7 +151,8 @@ def _vectorised_update(np: Any, weights: list[Any], X: Any, t: Any, lr: float = 
 
 
 def loss_at(record: dict[str, Any], axis: str, at: float) -> float:
-    """The last whole-set loss measured at or before ``at`` on the axis ("updates", "seconds", "vectorised")."""
+    """The last whole-set loss measured at or before ``at`` on the axis ("updates", "seconds",
+    "vectorised")."""
     chosen = record["loss"][0]
     for position, loss in zip(record[axis], record["loss"]):
         if position <= at:
@@ -207,7 +210,8 @@ def views(settings: dict[str, Any], results: dict[str, dict[str, Any]], vectoris
     second = min(sgd["seconds"][-1], mini["seconds"][-1])
     last = max(1, len(sgd["epoch_loss"]) // 4)
     rows = {"update": (statistics.fmean(sgd_copies[updates]), statistics.fmean(mini_copies[updates])),
-            "epoch": (statistics.median(sgd["epoch_loss"][-last:]), statistics.median(mini["epoch_loss"][-last:])),
+            "epoch": (statistics.median(sgd["epoch_loss"][-last:]),
+                      statistics.median(mini["epoch_loss"][-last:])),
             "second": (late_median(sgd, second), late_median(mini, second)),
             "vectorised": (statistics.fmean(sgd_copies[in_time]), statistics.fmean(mini_copies[updates]))}
     at = {"update": updates, "epoch": len(sgd["epoch_loss"]), "second": second, "vectorised": in_time}
@@ -221,7 +225,8 @@ VIEWS = {"epoch": "per epoch", "update": "per update", "second": "per CPU second
 def draw_compare(out: Output, settings: dict[str, Any], results: dict[str, dict[str, Any]],
                  compared: dict[str, Any]) -> None:
     """batch_sizes.png: the whole-set loss per epoch, per update, per CPU second here and vectorised."""
-    panels = [("epoch", "epochs (every sample seen once per epoch)"), ("update", "parameter updates (log scale)"),
+    panels = [("epoch", "epochs (every sample seen once per epoch)"),
+              ("update", "parameter updates (log scale)"),
               ("second", "CPU seconds of the updates in this engine (log scale)"),
               ("vectorised", "seconds at NumPy's measured cost per update (log scale)")]
     axis_of = {"update": "updates", "second": "seconds", "vectorised": "vectorised"}
@@ -243,12 +248,14 @@ def draw_compare(out: Output, settings: dict[str, Any], results: dict[str, dict[
         if view != "epoch":
             panel.set_xscale("log")
         panel.legend(fontsize=8)
-    fig.suptitle(f"One MLP 2-{'-'.join(map(str, settings['hidden']))}-1 on {settings['n']} moons points, lr "
-                 f"{settings['lr']}, {settings['epochs']} epochs each: who is ahead depends on what is counted")
+    fig.suptitle(f"One MLP 2-{'-'.join(map(str, settings['hidden']))}-1 on {settings['n']} moons points, "
+                 f"lr {settings['lr']}, {settings['epochs']} epochs each: "
+                 "who is ahead depends on what is counted")
     out.save(fig, "batch_sizes.png",
-             "SGD against mini-batch (10) counted four ways (one recorded run each; the titles compare where both "
-             "have run): " + ", ".join(f"{VIEWS[view]} {'mini-batch' if won else 'SGD'}"
-                                       for view, won in compared["mini_wins"].items()) + ".")
+             "SGD against mini-batch (10) counted four ways (one recorded run each; the titles compare "
+             "where both have run): "
+             + ", ".join(f"{VIEWS[view]} {'mini-batch' if won else 'SGD'}"
+                         for view, won in compared["mini_wins"].items()) + ".")
 
 
 def draw_noise(out: Output, settings: dict[str, Any], results: dict[str, dict[str, Any]],
@@ -261,7 +268,8 @@ def draw_noise(out: Output, settings: dict[str, Any], results: dict[str, dict[st
                   lw=1.4, marker="." if len(chosen) < 30 else None,
                   label=f"{name}: {number(100 * rises[name], 2)}% of these updates raised the loss")
     axes.set(xlabel="parameter update", ylabel="loss on the whole training set",
-             title=f"The first {settings['n'] // 2} updates of each run, the loss measured on all {settings['n']} samples")
+             title=f"The first {settings['n'] // 2} updates of each run, "
+                   f"the loss measured on all {settings['n']} samples")
     axes.legend(fontsize=8)
     out.save(fig, "sgd_noise.png",
              f"SGD's noise, unaveraged: after each one-sample update the whole-set loss goes up "
@@ -340,7 +348,8 @@ def draw_variance(out: Output, settings: dict[str, Any], variance: dict[int, flo
     fig, (left, right) = figure(13, 4.8, columns=2)
     n = settings["n"]
     sizes = list(variance)
-    left.plot(sizes, list(variance.values()), "o-", color="#2563eb", lw=2, label=f"measured: slope {number(fitted)}")
+    left.plot(sizes, list(variance.values()), "o-", color="#2563eb", lw=2,
+              label=f"measured: slope {number(fitted)}")
     left.plot(sizes, [variance[1] / m * (n - m) / (n - 1) for m in sizes], ":", color="#111827",
               label="variance(1) / m x (n - m) / (n - 1) (sampling without replacement)")
     left.set(xscale="log", yscale="log", xlabel="batch size m (log scale)",
@@ -348,15 +357,19 @@ def draw_variance(out: Output, settings: dict[str, Any], variance: dict[int, flo
              title=f"Batch gradient variance over {settings['draws']} batches per m: about 1/m")
     left.legend(fontsize=8)
     here, there = costs[10] / costs[1], vectorised[10] / vectorised[1]
-    right.plot(sizes, [costs[m] * 1e3 for m in sizes], "o-", color="#dc2626", lw=2, label="this engine (scalar Python)")
-    right.plot(sizes, [vectorised[m] * 1e3 for m in sizes], "s-", color="#16a34a", lw=2, label="NumPy (vectorised)")
-    right.set(xscale="log", yscale="log", xlabel="batch size m (log scale)", ylabel="CPU ms per update (log scale)",
-              title=f"Cost of one update: x{number(here, 2)} from m = 1 to 10 here, x{number(there, 2)} vectorised")
+    right.plot(sizes, [costs[m] * 1e3 for m in sizes], "o-", color="#dc2626", lw=2,
+               label="this engine (scalar Python)")
+    right.plot(sizes, [vectorised[m] * 1e3 for m in sizes], "s-", color="#16a34a", lw=2,
+               label="NumPy (vectorised)")
+    right.set(xscale="log", yscale="log", xlabel="batch size m (log scale)",
+              ylabel="CPU ms per update (log scale)",
+              title=f"Cost of one update: x{number(here, 2)} from m = 1 to 10 here, "
+                    f"x{number(there, 2)} vectorised")
     right.legend(fontsize=8)
     out.save(fig, "gradient_variance.png",
-             f"Left: the variance of a mini-batch gradient falls as 1/m (fitted slope {number(fitted)}). Right: what "
-             f"an update costs: in this engine it grows with m (x{number(here, 2)} at m = 10), vectorised it "
-             f"{'barely moves' if there < 2 else 'grows'} (x{number(there, 2)}).")
+             f"Left: the variance of a mini-batch gradient falls as 1/m (fitted slope {number(fitted)}). "
+             f"Right: what an update costs: in this engine it grows with m (x{number(here, 2)} at m = 10), "
+             f"vectorised it {'barely moves' if there < 2 else 'grows'} (x{number(there, 2)}).")
 
 
 # --- 3. momentum on the elongated bowl, at the same learning rate ---
@@ -392,7 +405,8 @@ def reversals(path: list[tuple[float, float]]) -> int:
 
 
 def zigzag(path: list[tuple[float, float]]) -> float:
-    """The zig-zag left: the largest |y| (distance across the valley floor) over the second half of the path."""
+    """The zig-zag left: the largest |y| (distance across the valley floor) over the second half of
+    the path."""
     return max(abs(p[1]) for p in path[len(path) // 2:])
 
 
@@ -413,9 +427,11 @@ def draw_bowl(out: Output, paths: dict[tuple[float, float], list[tuple[float, fl
         for panel, beta in zip(row, BETAS):
             path = paths[(lr, beta)]
             panel.contour(xs, ys, grid, levels=levels, colors="#d1d5db", linewidths=1)
-            panel.plot([p[0] for p in path], [p[1] for p in path], color=BETA_COLOURS[beta], marker="o", ms=2.5, lw=1.2)
+            panel.plot([p[0] for p in path], [p[1] for p in path], color=BETA_COLOURS[beta], marker="o",
+                       ms=2.5, lw=1.2)
             panel.scatter([0], [0], color="black", marker="*", s=120, zorder=4)
-            panel.set(xlim=(-9, 4), ylim=(-1.3, 1.3), xlabel="x (along the valley, curvature 1)", ylabel="y (across, curvature 50)",
+            panel.set(xlim=(-9, 4), ylim=(-1.3, 1.3), xlabel="x (along the valley, curvature 1)",
+                      ylabel="y (across, curvature 50)",
                       title=f"lr {lr:g}, {'no momentum' if beta == 0 else f'momentum {beta:g}'}: loss "
                             f"{number(height(path[-1]))}\nzig-zag left {number(zigzag(path), 2)}, "
                             f"turned back {reversals(path)} times")
@@ -424,14 +440,15 @@ def draw_bowl(out: Output, paths: dict[tuple[float, float], list[tuple[float, fl
             path = paths[(lr, beta)]
             curves.plot(range(len(path)), [height(p) for p in path], color=BETA_COLOURS[beta], lw=2,
                         label=f"beta {beta:g}")
-        curves.set(yscale="log", title=f"lr {lr:g}: loss per step", xlabel="step", ylabel="L(x, y) (log scale)")
+        curves.set(yscale="log", title=f"lr {lr:g}: loss per step", xlabel="step",
+                   ylabel="L(x, y) (log scale)")
         curves.legend(fontsize=8)
-    fig.suptitle(textwrap.fill(f"L(x, y) = (x^2 + 50 y^2) / 2 from ({START[0]:g}, {START[1]:g}), {len(path) - 1} "
-                               f"steps, the SAME lr in each row: {verdict}", 150))
+    fig.suptitle(textwrap.fill(f"L(x, y) = (x^2 + 50 y^2) / 2 from ({START[0]:g}, {START[1]:g}), "
+                               f"{len(path) - 1} steps, the SAME lr in each row: {verdict}", 150))
     out.save(fig, "momentum_bowl.png",
-             "The momentum figure: each row one learning rate, each column one momentum beta (0 = plain descent). "
-             "'zig-zag left' is the largest |y| over the second half of the steps. " + verdict[0].upper() + verdict[1:]
-             + ".")
+             "The momentum figure: each row one learning rate, each column one momentum beta "
+             "(0 = plain descent). 'zig-zag left' is the largest |y| over the second half of the steps. "
+             + verdict[0].upper() + verdict[1:] + ".")
 
 
 def bowl_verdict(paths: dict[tuple[float, float], list[tuple[float, float]]]) -> dict[str, Any]:
@@ -482,7 +499,8 @@ def noisy_bowl(beta: float, runs: int, steps: int, seed: int) -> dict[str, float
             losses.append(height((x.data, y.data)))
         reach.append(next((k + 1 for k, loss in enumerate(losses) if loss < NOISY_TARGET), steps + 1))
         final.append(statistics.fmean(losses[-steps // 4:]))
-    return {"reach": statistics.median(reach), "reached": sum(r <= steps for r in reach), "floor": statistics.fmean(final)}
+    return {"reach": statistics.median(reach), "reached": sum(r <= steps for r in reach),
+            "floor": statistics.fmean(final)}
 
 
 def plateau(w: float) -> float:
@@ -537,24 +555,27 @@ def draw_momentum_help(out: Output, settings: dict[str, Any], noisy: dict[float,
     left.legend(fontsize=8)
     for beta, path in plateaus.items():
         right.plot(range(len(path)), path, color=BETA_COLOURS[beta], lw=2,
-                   label=f"beta {beta:g}: past the flat stretch after {_steps(crossed(path))} steps, settled after "
-                         f"{_steps(arrival(path))}")
+                   label=f"beta {beta:g}: past the flat stretch after {_steps(crossed(path))} steps, "
+                         f"settled after {_steps(arrival(path))}")
     right.axhline(PLATEAU_CENTRE, color="#9ca3af", ls=":", label="the well's bottom")
-    right.axhline(PLATEAU_CENTRE - PLATEAU_WIDTH, color="#d1d5db", ls="--", label="the well's edge (end of the flat part)")
-    right.set(xlabel="step", ylabel="w", title=f"A plateau L(w) = 1 - exp(-(w - 6)^2 / 8) from w = {PLATEAU_START:g}, "
-                                                f"lr {PLATEAU_LR:g}, exact gradients")
+    right.axhline(PLATEAU_CENTRE - PLATEAU_WIDTH, color="#d1d5db", ls="--",
+                  label="the well's edge (end of the flat part)")
+    right.set(xlabel="step", ylabel="w",
+              title=f"A plateau L(w) = 1 - exp(-(w - 6)^2 / 8) from w = {PLATEAU_START:g}, "
+                    f"lr {PLATEAU_LR:g}, exact gradients")
     right.legend(fontsize=8, loc="lower right")
     fig.suptitle(textwrap.fill(f"Momentum through noise and across a flat region: {verdict}", 130))
     out.save(fig, "momentum_noise_plateau.png",
-             f"Left: noisy gradients on the bowl, plain descent against momentum 0.9 at the same lr. Right: crossing a "
-             f"nearly flat stretch of loss. {verdict[0].upper() + verdict[1:]}.")
+             "Left: noisy gradients on the bowl, plain descent against momentum 0.9 at the same lr. "
+             f"Right: crossing a nearly flat stretch of loss. {verdict[0].upper() + verdict[1:]}.")
 
 
 # --- the run and its findings ---
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
-    """Train four ways, measure the gradient variance, run the bowl, the noisy bowl and the plateau; draw; find."""
+    """Train four ways, measure the gradient variance, run the bowl, the noisy bowl and the plateau;
+    draw; find."""
     settings = {"seed": 0, **settings}
     results = compare(settings)
     vectorised = vectorised_seconds(settings["hidden"], sorted({*BATCH_SIZES, settings["n"]}))
@@ -567,7 +588,8 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     linearity = max(abs(a - statistics.fmean(c)) for a, c in zip(engine_batch, zip(*gradients[:10])))
     paths = {(lr, beta): descend(lr, beta, settings["bowl_steps"]) for lr in BOWL_RATES for beta in BETAS}
     judged = bowl_verdict(paths)
-    noisy = {beta: noisy_bowl(beta, settings["noisy_runs"], settings["noisy_steps"], settings["seed"]) for beta in BETAS}
+    noisy = {beta: noisy_bowl(beta, settings["noisy_runs"], settings["noisy_steps"], settings["seed"])
+             for beta in BETAS}
     plateaus = {beta: plateau_run(beta, settings["plateau_steps"]) for beta in BETAS}
     helped = momentum_help(noisy, plateaus)
     draw_compare(out, settings, results, compared)
@@ -583,8 +605,8 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     return rows
 
 
-def old_findings(results: dict[str, dict[str, Any]], paths: dict[tuple[float, float], list[tuple[float, float]]]
-                 ) -> list[Finding]:
+def old_findings(results: dict[str, dict[str, Any]],
+                 paths: dict[tuple[float, float], list[tuple[float, float]]]) -> list[Finding]:
     """The whole-set loss after the last epoch, the updates made, momentum on the moons; three bowl runs."""
     final = {name: r["epoch_loss"][-1] for name, r in results.items()}
     updates = {name: r["updates"][-1] for name, r in results.items()}
@@ -594,8 +616,8 @@ def old_findings(results: dict[str, dict[str, Any]], paths: dict[tuple[float, fl
                 + ", ".join(f"{name} {number(loss)}" for name, loss in final.items()), dict(final)),
         Finding("updates", "parameter updates made in those epochs: "
                 + ", ".join(f"{name} {count}" for name, count in updates.items()), dict(updates)),
-        Finding("momentum_moons", f"momentum 0.9 with the same {updates[MOMENTUM_RUN]} full-batch gradients: loss "
-                f"{number(final[MOMENTUM_RUN])} against {number(final[GD_RUN])} without",
+        Finding("momentum_moons", f"momentum 0.9 with the same {updates[MOMENTUM_RUN]} full-batch "
+                f"gradients: loss {number(final[MOMENTUM_RUN])} against {number(final[GD_RUN])} without",
                 {"momentum": final[MOMENTUM_RUN], "gd": final[GD_RUN]}),
     ]
     for lr, beta in ((0.038, 0.0), (0.01, 0.0), (0.01, 0.9)):
@@ -617,11 +639,13 @@ def c25(settings: dict[str, Any], results: dict[str, dict[str, Any]], rises: dic
     cheap = seconds[SGD_RUN] / seconds[GD_RUN]
     noisy = rises[SGD_RUN] > rises[GD_RUN] + 0.1 and noise_ratio > 1
     verdict = "holds" if noisy and cheap < 0.5 else "nuanced" if noisy or cheap < 0.5 else "contradicted"
-    text = (f"C25: an SGD update cost {number(1e3 * seconds[SGD_RUN], 2)} ms against {number(1e3 * seconds[GD_RUN], 2)} ms "
-            f"for a full-batch one on {n} samples (x{number(cheap, 2)}); the loss on the whole set rose after "
-            f"{number(100 * rises[SGD_RUN], 2)}% of SGD's first {n // 2} updates (full batch: {number(100 * rises[GD_RUN], 2)}%), "
-            f"and a one-sample gradient's variance is {number(noise_ratio, 2)} times the squared length of the full "
-            f"gradient: cheap {'and' if noisy else 'but not'} noisy")
+    text = (f"C25: an SGD update cost {number(1e3 * seconds[SGD_RUN], 2)} ms against "
+            f"{number(1e3 * seconds[GD_RUN], 2)} ms for a full-batch one on {n} samples "
+            f"(x{number(cheap, 2)}); the loss on the whole set rose after "
+            f"{number(100 * rises[SGD_RUN], 2)}% of SGD's first {n // 2} updates "
+            f"(full batch: {number(100 * rises[GD_RUN], 2)}%), and a one-sample gradient's variance is "
+            f"{number(noise_ratio, 2)} times the squared length of the full gradient: "
+            f"cheap {'and' if noisy else 'but not'} noisy")
     return Finding("C25", text, {"cost_ratio": cheap, "sgd_rises": rises[SGD_RUN], "gd_rises": rises[GD_RUN],
                                  "noise_ratio": noise_ratio}, claim="C25", verdict=verdict,
                    pictures=("sgd_noise.png", "gradient_variance.png"))
@@ -632,12 +656,12 @@ def c27(variance: dict[int, float], fitted: float, costs: dict[int, float], vect
     """Mini-batch variance falls as 1/m; its cost here grows with m, vectorised it barely does."""
     reduction = variance[1] / variance[10]
     engine_cost, vector_cost = costs[10] / costs[1], vectorised[10] / vectorised[1]
-    text = (f"C27: the variance of a batch gradient fell x{number(reduction, 2)} from m = 1 to m = 10 (fitted slope "
-            f"{number(fitted)} on log-log, -1 is 1/m; a batch's engine gradient equals the mean of its samples' to "
-            f"{number(linearity, 1)}); an update costs x{number(engine_cost, 2)} more in this engine, "
-            f"x{number(vector_cost, 2)} vectorised (NumPy)")
-    values = {"reduction": reduction, "slope": fitted, "engine_cost": engine_cost, "vectorised_cost": vector_cost,
-              "linearity": linearity}
+    text = (f"C27: the variance of a batch gradient fell x{number(reduction, 2)} from m = 1 to m = 10 "
+            f"(fitted slope {number(fitted)} on log-log, -1 is 1/m; a batch's engine gradient equals the "
+            f"mean of its samples' to {number(linearity, 1)}); an update costs x{number(engine_cost, 2)} "
+            f"more in this engine, x{number(vector_cost, 2)} vectorised (NumPy)")
+    values = {"reduction": reduction, "slope": fitted, "engine_cost": engine_cost,
+              "vectorised_cost": vector_cost, "linearity": linearity}
     reduces = -1.3 < fitted < -0.7 and reduction > 3
     # Reasonable: a batch of 10 costs under 3 single-sample updates (a scalar engine pays about
     # linearly in m, a vectorised one barely). Judged against m, not against the measured variance
@@ -646,8 +670,9 @@ def c27(variance: dict[int, float], fitted: float, costs: dict[int, float], vect
     cheap_vectorised = vector_cost < 0.3 * 10
     verdict = "contradicted" if not reduces else "holds" if cheap_here and cheap_vectorised else "nuanced"
     if verdict == "nuanced":
-        text += (": the variance falls as 1/m; the cost is reasonable " + ("vectorised" if cheap_vectorised
-                 else "nowhere measured") + ", while in this scalar engine it grows almost as fast as the variance falls")
+        text += (": the variance falls as 1/m; the cost is reasonable "
+                 + ("vectorised" if cheap_vectorised else "nowhere measured")
+                 + ", while in this scalar engine it grows almost as fast as the variance falls")
     return Finding("C27", text, values, claim="C27", verdict=verdict, pictures=("gradient_variance.png",))
 
 
@@ -663,10 +688,12 @@ def c28(compared: dict[str, Any], settings: dict[str, Any]) -> Finding:
     verdict = "holds" if all(wins.values()) else "contradicted" if not any(wins.values()) else "nuanced"
     text = "C28: loss on the whole set, SGD against mini-batch (10): " + "; ".join(parts)
     if verdict == "nuanced":
-        text += (": true where a batch costs about one sample (" + ", ".join(VIEWS[v] for v, w in wins.items() if w)
-                 + "), not where the cost grows with the batch (" + ", ".join(VIEWS[v] for v, w in wins.items() if not w)
-                 + ")")
-    return Finding("C28", text, {"mini_wins": dict(wins), "losses": dict(compared["losses"]), "at": compared["at"]},
+        text += (": true where a batch costs about one sample ("
+                 + ", ".join(VIEWS[v] for v, w in wins.items() if w)
+                 + "), not where the cost grows with the batch ("
+                 + ", ".join(VIEWS[v] for v, w in wins.items() if not w) + ")")
+    return Finding("C28", text, {"mini_wins": dict(wins), "losses": dict(compared["losses"]),
+                                 "at": compared["at"]},
                    claim="C28", verdict=verdict, pictures=("batch_sizes.png",))
 
 
@@ -675,12 +702,14 @@ def c29(paths: dict[tuple[float, float], list[tuple[float, float]]], judged: dic
     parts = []
     for lr in BOWL_RATES:
         runs = ", ".join(f"beta {b:g}: loss {number(height(paths[(lr, b)][-1]))}, zig-zag left "
-                         f"{number(zigzag(paths[(lr, b)]), 2)}, {reversals(paths[(lr, b)])} turns" for b in BETAS)
+                         f"{number(zigzag(paths[(lr, b)]), 2)}, {reversals(paths[(lr, b)])} turns"
+                         for b in BETAS)
         parts.append(f"lr {lr:g}: {runs}")
     text = f"C29: the bowl, same lr for every beta ({'; '.join(parts)}): {bowl_sentence(paths, judged)}"
     values = {"faster": {f"{lr:g}/{b:g}": ok for (lr, b), ok in judged["faster"].items()},
               "calmer": {f"{lr:g}/{b:g}": ok for (lr, b), ok in judged["calmer"].items()}}
-    return Finding("C29", text, values, claim="C29", verdict=judged["verdict"], pictures=("momentum_bowl.png",))
+    return Finding("C29", text, values, claim="C29", verdict=judged["verdict"],
+                   pictures=("momentum_bowl.png",))
 
 
 def momentum_help(noisy: dict[float, dict[str, float]], plateaus: dict[float, list[float]]) -> dict[str, Any]:
@@ -691,12 +720,15 @@ def momentum_help(noisy: dict[float, dict[str, float]], plateaus: dict[float, li
     arrived = {beta: arrival(path) for beta, path in plateaus.items()}
     across = {beta: crossed(path) for beta, path in plateaus.items()}
     limit = len(plateaus[0.0])
-    crossing = all((across[b] if across[b] is not None else limit) < (across[0.0] if across[0.0] is not None else limit)
+    crossing = all((across[b] if across[b] is not None else limit)
+                   < (across[0.0] if across[0.0] is not None else limit)
                    for b in BETAS[1:])
-    verdict = "holds" if sooner and as_low and crossing else "nuanced" if sooner or crossing else "contradicted"
-    text = (f"with noisy gradients momentum 0.9 reached loss < {NOISY_TARGET:g} {'sooner' if sooner else 'no sooner'} "
-            f"(median {number(heavy['reach'])} steps against {number(plain['reach'])}) and settled "
-            f"{'as low' if as_low else 'higher'} (final {number(heavy['floor'])} against {number(plain['floor'])}); "
+    verdict = ("holds" if sooner and as_low and crossing
+               else "nuanced" if sooner or crossing else "contradicted")
+    text = (f"with noisy gradients momentum 0.9 reached loss < {NOISY_TARGET:g} "
+            f"{'sooner' if sooner else 'no sooner'} (median {number(heavy['reach'])} steps against "
+            f"{number(plain['reach'])}) and settled {'as low' if as_low else 'higher'} "
+            f"(final {number(heavy['floor'])} against {number(plain['floor'])}); "
             f"on the plateau, steps to cross the flat stretch / to settle in the well: "
             + ", ".join(f"beta {b:g} {_steps(across[b])} / {_steps(a)}" for b, a in arrived.items()))
     return {"verdict": verdict, "text": text, "sooner": sooner, "as_low": as_low, "crossing": crossing,
@@ -711,9 +743,11 @@ def c30(helped: dict[str, Any]) -> Finding:
     """Momentum through noisy gradients and across the plateau."""
     text = "C30: " + helped["text"]
     if helped["verdict"] == "nuanced" and not helped["as_low"]:
-        text += ": momentum carries the optimiser along, but at the same lr it also carries the noise (a higher floor)"
+        text += (": momentum carries the optimiser along, but at the same lr it also carries the noise "
+                 "(a higher floor)")
     values = {key: helped[key] for key in ("sooner", "as_low", "crossing", "arrived", "across")}
-    return Finding("C30", text, values, claim="C30", verdict=helped["verdict"], pictures=("momentum_noise_plateau.png",))
+    return Finding("C30", text, values, claim="C30", verdict=helped["verdict"],
+                   pictures=("momentum_noise_plateau.png",))
 
 
 def main(argv: list[str] | None = None) -> int:
