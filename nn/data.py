@@ -153,18 +153,23 @@ def _digits_from_sklearn() -> Data:
 
 def _check_split(X: Any, y: Any, test: Any) -> tuple[list[Any], list[Any], float]:
     """X and y as lists of the same non-zero length, and 0 < test < 1."""
-    if isinstance(X, (str, bytes)) or isinstance(y, (str, bytes)) or not hasattr(X, "__len__") or not hasattr(y, "__len__"):
+    if (isinstance(X, (str, bytes)) or isinstance(y, (str, bytes))
+            or not hasattr(X, "__len__") or not hasattr(y, "__len__")):
         raise TypeError(f"split: X and y must be lists, got {type(X).__name__} and {type(y).__name__}")
     X, y = list(X), list(y)
     if len(X) != len(y) or not X:
-        raise ValueError(f"split: X has {len(X)} samples and y has {len(y)}: give the same number, at least one")
+        raise ValueError(f"split: X has {len(X)} samples and y has {len(y)}: "
+                         "give the same number, at least one")
     test = checks.finite(test, "split: test")
     if not 0 < test < 1:
-        raise ValueError(f"split: test is the share of samples held out, between 0 and 1 (exclusive); got {test!r}")
+        raise ValueError("split: test is the share of samples held out, between 0 and 1 (exclusive); "
+                         f"got {test!r}")
     return X, y, test
 
 
-def split(X: Any, y: Any, test: float = 0.2, seed: Any = 0) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+def split(
+    X: Any, y: Any, test: float = 0.2, seed: Any = 0
+) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
     """X_train, X_test, y_train, y_test, stratified: each class split in the same proportion.
 
     Of the n_c samples of class c, round(test * n_c) go to the test set, drawn by random.Random(seed);
@@ -183,7 +188,9 @@ def split(X: Any, y: Any, test: float = 0.2, seed: Any = 0) -> tuple[list[Any], 
         test_rows += rows[:held_out]
         train_rows += rows[held_out:]
     if not train_rows or not test_rows:
-        raise ValueError(f"split: test={test} of {len(X)} samples leaves the {'training' if not train_rows else 'test'} set empty")
+        raise ValueError(f"split: test={test} of {len(X)} samples leaves the "
+                         f"{'training' if not train_rows else 'test'} set empty")
     rng.shuffle(train_rows)
     rng.shuffle(test_rows)
-    return [X[i] for i in train_rows], [X[i] for i in test_rows], [y[i] for i in train_rows], [y[i] for i in test_rows]
+    return ([X[i] for i in train_rows], [X[i] for i in test_rows],
+            [y[i] for i in train_rows], [y[i] for i in test_rows])

@@ -42,7 +42,8 @@ SATURATED_SHARE = 0.10  # share of tanh/sigmoid outputs in the flat tails
 SATURATED_SLOPE = 0.02  # local derivative below this counts as saturated (|tanh| > 0.99)
 GRADIENT_RATIO = 100.0  # a layer's gradient norm within 1/100 .. 100 times the last layer's
 UPDATE_RATIO = (1e-4, 0.3)  # healthy band of ||lr g|| / ||theta|| for the small nets of this package
-UPDATE_TARGET = math.sqrt(UPDATE_RATIO[0] * UPDATE_RATIO[1])  # the advice aims here: the band's geometric middle
+# the advice aims here: the band's geometric middle
+UPDATE_TARGET = math.sqrt(UPDATE_RATIO[0] * UPDATE_RATIO[1])
 NO_GRADIENT = 1e-8  # a gradient norm below this is read as no gradient at all
 INIT_LOSS_FACTOR = 2.0  # the loss at init may be up to twice its chance value
 
@@ -58,12 +59,14 @@ class Finding:
     advice: str
 
     def __str__(self) -> str:
-        line = f"{'ok  ' if self.ok else 'FAIL'}  {self.name:<24} {self.measured:<10.4g} expected {self.expected}"
+        line = (f"{'ok  ' if self.ok else 'FAIL'}  {self.name:<24} {self.measured:<10.4g} "
+                f"expected {self.expected}")
         return line if self.ok else f"{line}\n      -> {self.advice}"
 
 
 class Report:
-    """What ``diagnose`` found: ``findings``, ``ok`` (all passed), ``failed``; printable and notebook-ready."""
+    """What ``diagnose`` found: ``findings``, ``ok`` (all passed), ``failed``; printable and
+    notebook-ready."""
 
     def __init__(self, findings: list[Finding], title: str, lr: float | None = None) -> None:
         self.findings = findings
@@ -82,7 +85,8 @@ class Report:
 
     @property
     def suggested_lr(self) -> float | None:
-        """The lr that centres the layers' update/weight ratios in the healthy band, when one is off (else None).
+        """The lr that centres the layers' update/weight ratios in the healthy band, when one is off
+        (else None).
 
         The ratio is linear in lr, so lr_new = lr * target / sqrt(r_min * r_max) moves the geometric
         middle of the smallest and largest ratio onto the band's middle, target = sqrt(low * high).
@@ -106,7 +110,8 @@ class Report:
         return any(finding.name == name for finding in self.findings)
 
     def _headline(self) -> str:
-        verdict = "all checks passed" if self.ok else f"{len(self.failed)} of {len(self.findings)} checks failed"
+        verdict = ("all checks passed" if self.ok
+                   else f"{len(self.failed)} of {len(self.findings)} checks failed")
         return f"nn.diagnose: {verdict} ({self.title})"
 
     def __str__(self) -> str:
@@ -117,7 +122,8 @@ class Report:
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr style='background:{'#ecfdf5' if f.ok else '#fef2f2'}'><td>{'ok' if f.ok else '<b>FAIL</b>'}</td>"
+            f"<tr style='background:{'#ecfdf5' if f.ok else '#fef2f2'}'>"
+            f"<td>{'ok' if f.ok else '<b>FAIL</b>'}</td>"
             f"<td>{html.escape(f.name)}</td><td>{f.measured:.4g}</td><td>{html.escape(f.expected)}</td>"
             f"<td>{'' if f.ok else html.escape(f.advice)}</td></tr>"
             for f in self.findings
@@ -224,7 +230,8 @@ def _check_saturation(layers: list[Any], activations: list[list[list[Value]]]) -
     advice = ("the tanh/sigmoid units sit in their flat tails (derivative ~0), so gradients vanish: "
               "use init='xavier' or 'lecun' (smaller weights) and scale the inputs to about [-1, 1]")
     return [Finding("saturated units", flat / total < SATURATED_SHARE, flat / total,
-                    f"under {SATURATED_SHARE:.0%} of tanh/sigmoid outputs with slope < {SATURATED_SLOPE}", advice)]
+                    f"under {SATURATED_SHARE:.0%} of tanh/sigmoid outputs with slope < {SATURATED_SLOPE}",
+                    advice)]
 
 
 def _layer_gradients(layers: list[Any], gradients: list[float]) -> list[tuple[list[float], list[float]]]:
@@ -250,12 +257,14 @@ def _check_gradient_norms(per_layer: list[tuple[list[float], list[float]]]) -> l
             ok = math.isfinite(norm) and 1 / GRADIENT_RATIO <= ratio <= GRADIENT_RATIO
             expected = f"within 1/{GRADIENT_RATIO:g} .. {GRADIENT_RATIO:g} x the last layer's ({last:.3g})"
         if not math.isfinite(norm) or (k < len(norms) and norm > GRADIENT_RATIO * last > 0):
-            advice = "exploding gradients: lower the lr, use a smaller init, or clip (nn.optim.clip_grad_norm)"
+            advice = ("exploding gradients: lower the lr, use a smaller init, or clip "
+                      "(nn.optim.clip_grad_norm)")
         elif k == len(norms):
-            advice = "no gradient reaches the last layer: look for dead units, saturated outputs or wrong targets"
+            advice = ("no gradient reaches the last layer: look for dead units, saturated outputs "
+                      "or wrong targets")
         else:
-            advice = ("vanishing gradients: this layer learns far slower than the last; look for dead ReLUs or "
-                      "saturated tanh, use init='he' for ReLU / 'xavier' for tanh, or fewer layers")
+            advice = ("vanishing gradients: this layer learns far slower than the last; look for dead "
+                      "ReLUs or saturated tanh, use init='he' for ReLU / 'xavier' for tanh, or fewer layers")
         findings.append(Finding(f"gradient norm, layer {k}", ok, norm, expected, advice))
     return findings
 
@@ -268,19 +277,22 @@ def _check_update_ratios(per_layer: list[tuple[list[float], list[float]]], lr: f
         weight_norm, gradient_norm = _norm(values), _norm(layer_gradients)
         ratio = lr * gradient_norm / weight_norm if weight_norm > 0 else math.inf
         if weight_norm == 0:
-            advice = "every weight is 0: all units compute the same; use a random init (init='he' or 'xavier')"
+            advice = ("every weight is 0: all units compute the same; use a random init "
+                      "(init='he' or 'xavier')")
         elif gradient_norm <= NO_GRADIENT:
             advice = "no gradient reaches this layer, so no lr helps: fix the dead or saturated units first"
         else:
             better = lr * UPDATE_TARGET / ratio  # the lr that gives this layer a ratio of UPDATE_TARGET
             size = "too high: one step rewrites much of" if ratio > high else "too low: its steps barely move"
-            advice = f"lr={lr:g} is {size} this layer's weights; try lr about {better:.2g} (a ratio of {UPDATE_TARGET:.2g})"
+            advice = (f"lr={lr:g} is {size} this layer's weights; try lr about {better:.2g} "
+                      f"(a ratio of {UPDATE_TARGET:.2g})")
         findings.append(Finding(f"update/weight, layer {k}", low <= ratio <= high, ratio,
                                 f"about 1e-3 (healthy {low:g} .. {high:g})", advice))
     return findings
 
 
-def diagnose(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = "mse", lr: float | None = 0.1) -> Report:
+def diagnose(model: Any, X: Sequence[Any], y: Sequence[Any], loss: Any = "mse",
+             lr: float | None = 0.1) -> Report:
     """Check a model and its data before (or after) training; a Report of Findings in plain words.
 
     One forward and one backward pass over all of (X, y) with ``loss`` (a name from nn.losses,

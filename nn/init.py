@@ -92,7 +92,8 @@ def constant(rows: int, cols: int, rng: random.Random | None = None, value: floa
     return [[value] * cols for _ in range(rows)]
 
 
-def uniform(rows: int, cols: int, rng: random.Random | None = None, a: float = -1.0, b: float = 1.0) -> Matrix:
+def uniform(rows: int, cols: int, rng: random.Random | None = None, a: float = -1.0,
+            b: float = 1.0) -> Matrix:
     """Each weight drawn from uniform(a, b): mean (a + b) / 2, variance (b - a)^2 / 12.
 
     Simple, but the scale ignores the layer's size: wide layers start saturated.
@@ -104,7 +105,8 @@ def uniform(rows: int, cols: int, rng: random.Random | None = None, a: float = -
     return _uniform_matrix(rows, cols, _rng(rng), a, b)
 
 
-def normal(rows: int, cols: int, rng: random.Random | None = None, mean: float = 0.0, std: float = 1.0) -> Matrix:
+def normal(rows: int, cols: int, rng: random.Random | None = None, mean: float = 0.0,
+           std: float = 1.0) -> Matrix:
     """Each weight drawn from normal(mean, std^2).
 
     Like ``uniform``, the scale ignores the layer's size; the schemes below choose std for you.

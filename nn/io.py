@@ -79,7 +79,8 @@ def save(model: Any, path: str | os.PathLike) -> None:
     try:
         text = json.dumps(record, allow_nan=False)
     except ValueError:
-        raise ValueError(f"save: the model has nan or inf weights, which JSON cannot store ({path})") from None
+        raise ValueError("save: the model has nan or inf weights, which JSON cannot store "
+                         f"({path})") from None
     target = os.fspath(path)
     descriptor, temporary = _create_temporary(target)
     try:
@@ -182,7 +183,8 @@ def _parse(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
-        where = "it ends too early (truncated?)" if error.pos >= len(text.rstrip()) else "it is not valid JSON"
+        where = ("it ends too early (truncated?)" if error.pos >= len(text.rstrip())
+                 else "it is not valid JSON")
         raise _Problem(f"{where}: {error.msg} at line {error.lineno} column {error.colno}") from None
     except RecursionError:
         raise _Problem("it is nested too deeply to be a model file") from None
@@ -239,7 +241,8 @@ def _check_layers(layers: Any, sizes: list[int]) -> list[tuple[list[list[float]]
     nin = sizes[0]
     for i, layer in enumerate(layers):
         if not isinstance(layer, dict) or set(layer) != {"weights", "biases"}:
-            raise _Problem(f"layer {i} must be an object with exactly 'weights' and 'biases', got {layer!r:.60}")
+            raise _Problem(f"layer {i} must be an object with exactly 'weights' and 'biases', "
+                           f"got {layer!r:.60}")
         weights = layer["weights"]
         if not isinstance(weights, list) or not weights:
             raise _Problem(f"layer {i}: 'weights' must be a non-empty list of rows, got {weights!r:.60}")
@@ -255,7 +258,8 @@ def _check_record(record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise _Problem(f"it holds a JSON {type(record).__name__}, not a model object")
     if record.get("format") != FORMAT:
-        raise _Problem(f"it is not a chainrule model file (format {record.get('format')!r:.60}, expected {FORMAT!r})")
+        raise _Problem(f"it is not a chainrule model file (format {record.get('format')!r:.60}, "
+                       f"expected {FORMAT!r})")
     version = record.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _Problem(f"'version' must be a positive integer, got {version!r:.60}")
@@ -291,7 +295,8 @@ def _build(spec: dict[str, Any]) -> Any:
     else:
         model = Neuron(spec["nin"], spec["activation"], init="zeros")
         neurons = [model]
-    rows = [(row, bias) for weights, biases in spec["layers"] for row, bias in zip(weights, biases, strict=True)]
+    rows = [(row, bias) for weights, biases in spec["layers"]
+            for row, bias in zip(weights, biases, strict=True)]
     for neuron, (row, bias) in zip(neurons, rows, strict=True):
         for w, value in zip(neuron.w, row, strict=True):
             w.data = value

@@ -4,14 +4,14 @@ Each loss is the mean over the items of the batch (PyTorch's reduction="mean"), 
 size does not depend on the batch size and neither does a good learning rate. Sums and
 means are single ``autograd.total`` nodes (d/du_i = 1), not chains of ``+``.
 
-    loss                              per item                                   PyTorch
-    mse                               (p - t)^2                                  mse_loss
-    mae                               |p - t|                                    l1_loss
-    huber(delta)                      (p-t)^2/2 or delta(|p-t| - delta/2)        huber_loss
-    binary_cross_entropy              -(t ln p + (1 - t) ln(1 - p))              binary_cross_entropy
-    binary_cross_entropy_with_logits  the same with p = sigmoid(z), stably       binary_cross_entropy_with_logits
-    cross_entropy                     -ln softmax(z)_target                      cross_entropy
-    hinge                             max(0, 1 - y s)                            (relu(1 - y * s)).mean()
+    loss                              per item                               PyTorch
+    mse                               (p - t)^2                              mse_loss
+    mae                               |p - t|                                l1_loss
+    huber(delta)                      (p-t)^2/2 or delta(|p-t| - delta/2)    huber_loss
+    binary_cross_entropy              -(t ln p + (1 - t) ln(1 - p))          binary_cross_entropy
+    binary_cross_entropy_with_logits  the same with p = sigmoid(z), stably   binary_cross_entropy_with_logits
+    cross_entropy                     -ln softmax(z)_target                  cross_entropy
+    hinge                             max(0, 1 - y s)                        (relu(1 - y * s)).mean()
 
 ``preds`` and ``targets`` may be Values or plain numbers. For mse, mae and huber each
 item may itself be a list (one per output of a multi-output model); the mean is then
@@ -150,8 +150,10 @@ def binary_cross_entropy(probs: Any, targets: Any) -> Value:
     for i, (p, t) in enumerate(zip(probs, targets, strict=True)):
         p_data = _number(p, "binary_cross_entropy: probs")
         if not 0.0 < p_data < 1.0:
-            hint = " (sigmoid rounds to 1.0 for logits above ~37, to 0.0 below ~-745)" if p_data in (0.0, 1.0) else ""
-            raise ValueError(f"binary_cross_entropy: probs must lie in (0, 1), but probs[{i}] = {p_data!r}{hint}; "
+            hint = (" (sigmoid rounds to 1.0 for logits above ~37, to 0.0 below ~-745)"
+                    if p_data in (0.0, 1.0) else "")
+            raise ValueError("binary_cross_entropy: probs must lie in (0, 1), "
+                             f"but probs[{i}] = {p_data!r}{hint}; "
                              "use binary_cross_entropy_with_logits on raw scores instead")
         p = p if isinstance(p, Value) else Value(p_data)
         terms.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
@@ -225,7 +227,8 @@ def _class_index(name: str, target: Any, i: int, classes: int) -> int:
         raise ValueError(f"{name}: targets[{i}] must be a class index (an int), got {target!r}")
     index = int(target)
     if not 0 <= index < classes:
-        raise ValueError(f"{name}: targets[{i}] = {index} is out of range for {classes} classes (0..{classes - 1})")
+        raise ValueError(f"{name}: targets[{i}] = {index} is out of range for {classes} classes "
+                         f"(0..{classes - 1})")
     return index
 
 

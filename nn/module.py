@@ -225,7 +225,8 @@ class MLP(Module):
         rng = _make_rng(seed)  # one generator for all layers: the same seed, the same network
         sizes = [nin, *self.nouts]
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init, rng=rng)
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output_activation, init,
+                  rng=rng)
             for i in range(len(nouts))
         ]
         for i, layer in enumerate(self.layers, start=1):

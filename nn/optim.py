@@ -346,7 +346,8 @@ class _Scheduler:
 
     def __init__(self, optimizer: Any) -> None:
         if not hasattr(optimizer, "lr") or not callable(getattr(optimizer, "step", None)):
-            raise TypeError(f"{type(self).__name__} takes an optimiser (with .lr), got {type(optimizer).__name__}")
+            raise TypeError(f"{type(self).__name__} takes an optimiser (with .lr), "
+                            f"got {type(optimizer).__name__}")
         self.optimizer = optimizer
         self.base_lr = float(optimizer.lr)
         self.last_epoch = 0  # how many times step() has run

@@ -65,7 +65,8 @@ def _linear(torch: Any, layer: Layer) -> Any:
     with torch.no_grad():
         weights = [[float(w.data) for w in neuron.w] for neuron in layer.neurons]
         linear.weight.copy_(torch.tensor(weights, dtype=torch.float64))
-        linear.bias.copy_(torch.tensor([float(neuron.b.data) for neuron in layer.neurons], dtype=torch.float64))
+        linear.bias.copy_(torch.tensor([float(neuron.b.data) for neuron in layer.neurons],
+                                       dtype=torch.float64))
     return linear
 
 
@@ -101,16 +102,19 @@ def to_torch(model: Any) -> Any:
 
 def _activation_name(torch: Any, module: Any, position: int) -> str:
     """The chainrule name of a torch activation module; ValueError naming an unsupported one."""
-    names = [name for name, torch_name in TORCH_ACTIVATIONS.items() if type(module) is getattr(torch.nn, torch_name)]
+    names = [name for name, torch_name in TORCH_ACTIVATIONS.items()
+             if type(module) is getattr(torch.nn, torch_name)]
     if not names:
         supported = ", ".join(["Linear", *TORCH_ACTIVATIONS.values()])
-        raise ValueError(f"nn.from_torch: module {position} is {type(module).__name__}; supported: {supported}")
+        raise ValueError(f"nn.from_torch: module {position} is {type(module).__name__}; "
+                         f"supported: {supported}")
     name = names[0]
     if name == "leaky_relu" and module.negative_slope != LEAKY_SLOPE:
         raise ValueError(f"nn.from_torch: module {position} is LeakyReLU({module.negative_slope}); "
                          f"chainrule's leaky_relu has slope {LEAKY_SLOPE}")  # fmt: skip
     if name == "softmax" and module.dim not in (-1, 1):
-        raise ValueError(f"nn.from_torch: module {position} is Softmax(dim={module.dim}); use dim=-1 (over the outputs)")
+        raise ValueError(f"nn.from_torch: module {position} is Softmax(dim={module.dim}); "
+                         "use dim=-1 (over the outputs)")
     return name
 
 
@@ -136,12 +140,14 @@ def _check_shapes(pairs: list[tuple[Any, str]]) -> None:
     """Each Linear reads what the one before it writes, and has a bias; softmax only at the end."""
     for i, (linear, activation) in enumerate(pairs):
         if linear.bias is None:
-            raise ValueError(f"nn.from_torch: Linear {i} has no bias (bias=False); chainrule's neurons all have one")
+            raise ValueError(f"nn.from_torch: Linear {i} has no bias (bias=False); "
+                             "chainrule's neurons all have one")
         if i and linear.in_features != pairs[i - 1][0].out_features:
             raise ValueError(f"nn.from_torch: Linear {i} reads {linear.in_features} inputs but the one "
                              f"before it writes {pairs[i - 1][0].out_features}")  # fmt: skip
         if activation == "softmax" and i != len(pairs) - 1:
-            raise ValueError(f"nn.from_torch: Softmax after Linear {i}; chainrule allows softmax only at the end")
+            raise ValueError(f"nn.from_torch: Softmax after Linear {i}; "
+                             "chainrule allows softmax only at the end")
 
 
 def _hidden_activation(pairs: list[tuple[Any, str]]) -> str:
@@ -161,7 +167,8 @@ def from_torch(module: Any) -> MLP:
     """
     torch = _torch("nn.from_torch")
     if not isinstance(module, (torch.nn.Sequential, torch.nn.Linear)):
-        raise TypeError(f"nn.from_torch takes a torch.nn.Sequential (or a Linear), got {type(module).__name__}")
+        raise TypeError("nn.from_torch takes a torch.nn.Sequential (or a Linear), "
+                        f"got {type(module).__name__}")
     pairs = _pairs(torch, module)
     _check_shapes(pairs)
     sizes = [linear.out_features for linear, _ in pairs]

@@ -72,7 +72,8 @@ def batches(
     return _batches(X, y, order, size)
 
 
-def _batches(X: list[Any], y: list[Any], order: list[int], size: int) -> Iterator[tuple[list[Any], list[Any]]]:
+def _batches(X: list[Any], y: list[Any], order: list[int],
+             size: int) -> Iterator[tuple[list[Any], list[Any]]]:
     for start in range(0, len(order), size):
         chosen = order[start : start + size]
         yield [X[i] for i in chosen], [y[i] for i in chosen]
@@ -270,7 +271,8 @@ OPTIMIZERS: dict[str, tuple[type[Optimizer], bool]] = {
 }
 
 
-def _make_optimizer(optimizer: Any, params: list[Value], lr: float, momentum: float, weight_decay: float) -> Optimizer:
+def _make_optimizer(optimizer: Any, params: list[Value], lr: float, momentum: float,
+                    weight_decay: float) -> Optimizer:
     """fit's optimizer= as an Optimizer: a name builds one from lr, momentum, weight_decay."""
     if isinstance(optimizer, Optimizer):
         if momentum != 0.0 or weight_decay != 0.0:
@@ -308,7 +310,8 @@ def _check_callbacks(callbacks: Any) -> list[Callable[..., Any]]:
     callbacks = [] if callbacks is None else checks.sequence(callbacks, "fit: callbacks")
     for i, fn in enumerate(callbacks):
         if not callable(fn):
-            raise TypeError(f"fit: callbacks[{i}] is a {type(fn).__name__}; give functions fn(epoch, history, model)")
+            raise TypeError(f"fit: callbacks[{i}] is a {type(fn).__name__}; "
+                            "give functions fn(epoch, history, model)")
     return callbacks
 
 

@@ -39,7 +39,9 @@ USAGE = ('usage: python -m autograd explain "EXPR" name=value ... [--frames DIR]
 FUNCTIONS: dict[str, Callable[..., Value]] = {
     op: getattr(Value, op) for op in rules.UNARY if op.isidentifier() and callable(getattr(Value, op, None))
 }
-OPERATORS = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"}
+OPERATORS = {
+    ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"
+}
 MAX_LENGTH = 1000  # characters of expression
 MAX_DEPTH = 200  # levels of nesting in the expression's tree
 MAX_PICTURE_STEPS = 400  # --frames and --html draw one picture per step
@@ -50,9 +52,9 @@ REFUSED = {
     ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
     ast.GeneratorExp: "comprehensions", ast.Compare: "comparisons", ast.BoolOp: "and/or",
     ast.IfExp: "conditional expressions (a if c else b)", ast.NamedExpr: "assignment (:=)",
-    ast.JoinedStr: "strings", ast.List: "lists", ast.Tuple: "tuples (a, b)", ast.Dict: "dicts", ast.Set: "sets",
-    ast.Starred: "starred arguments (*a)", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-    ast.Slice: "slices",
+    ast.JoinedStr: "strings", ast.List: "lists", ast.Tuple: "tuples (a, b)", ast.Dict: "dicts",
+    ast.Set: "sets", ast.Starred: "starred arguments (*a)", ast.Await: "await", ast.Yield: "yield",
+    ast.YieldFrom: "yield", ast.Slice: "slices",
 }  # fmt: skip
 
 
@@ -137,7 +139,8 @@ def _check_node(node: ast.AST) -> None:
         _check_call(node)
     else:
         what = REFUSED.get(type(node), type(node).__name__)
-        raise ExplainError(f"not allowed: {what}. Allowed: numbers, variables, + - * / **, (), {_function_list()}")
+        raise ExplainError(f"not allowed: {what}. Allowed: numbers, variables, + - * / **, (), "
+                           f"{_function_list()}")
 
 
 def _check_call(node: ast.Call) -> None:
@@ -149,7 +152,8 @@ def _check_call(node: ast.Call) -> None:
         raise ExplainError(f"keyword arguments are not allowed: write {name}(x)")
     most = 2 if name == "leaky_relu" else 1
     if not 1 <= len(node.args) <= most:
-        raise ExplainError(f"{name} takes {'1 or 2 arguments (x, slope)' if most == 2 else 'one argument'}, got {len(node.args)}")
+        raise ExplainError(f"{name} takes {'1 or 2 arguments (x, slope)' if most == 2 else 'one argument'}, "
+                           f"got {len(node.args)}")
     if len(node.args) == 2 and _literal(node.args[1]) is None:
         raise ExplainError("leaky_relu's slope must be a number, as in leaky_relu(x, 0.1)")
 
@@ -232,7 +236,8 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
         if name in values:
             raise ExplainError(f"{name} is given twice")
         if name not in needed:
-            print(printable(f"note: {name} is not in the expression; ignoring {name}={text}"), file=sys.stderr)
+            print(printable(f"note: {name} is not in the expression; ignoring {name}={text}"),
+                  file=sys.stderr)
             continue
         try:
             number = float(text)
@@ -243,7 +248,8 @@ def parse_variables(assignments: list[str], needed: list[str]) -> dict[str, Valu
         values[name] = Value(number, label=name)
     missing = [name for name in needed if name not in values]
     if missing:
-        raise ExplainError(f"no value for {', '.join(missing)}: add {' '.join(m + '=NUMBER' for m in missing)}")
+        raise ExplainError(f"no value for {', '.join(missing)}: "
+                           f"add {' '.join(m + '=NUMBER' for m in missing)}")
     return values
 
 
@@ -253,7 +259,8 @@ def name_output(output: Value, name: str, variables: dict[str, Value]) -> None:
     if not name.isidentifier():
         raise ExplainError(f"--name {printable(name[:40])!r}: give a name such as o or loss")
     if name in variables or output.is_leaf:
-        raise ExplainError(f"--name {name}: that is a variable of the expression; the output needs a name of its own")
+        raise ExplainError(f"--name {name}: that is a variable of the expression; "
+                           "the output needs a name of its own")
     output.label = name
 
 
@@ -291,9 +298,11 @@ def explanation(text: str, output: Value, variables: dict[str, Value], steps: li
     out = names[output]
     parts = [f"expression: {printable(text)}", "", "forward (each value after its operands):",
              table(["node", "op", "operands", "value", ""], forward_rows(output, names)), "",
-             f"backward (the chain rule, one edge at a time, from {out} back to the inputs; d{out}/d{out} = 1):"]  # fmt: skip
+             f"backward (the chain rule, one edge at a time, from {out} back to the inputs; "
+             f"d{out}/d{out} = 1):"]  # fmt: skip
     if steps:
-        parts.append(table(["step", "node", "parent", "upstream", "local", "contribution", "rule"], step_rows(steps)))
+        parts.append(table(["step", "node", "parent", "upstream", "local", "contribution", "rule"],
+                           step_rows(steps)))
         parts.append("  (parent.grad += upstream × local = contribution; upstream = d" + out + "/d(node))")
     else:
         parts.append("  no steps: the output is a leaf")
@@ -333,8 +342,8 @@ def parse_arguments(argv: list[str]) -> dict[str, Any]:
         return {"help": True}
     if argv[0] != "explain":
         raise ExplainError(f"unknown command {argv[0][:40]!r}; the command is explain")
-    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None, "html": None,
-                               "format": "png", "name": None, "quiz": False}
+    options: dict[str, Any] = {"help": False, "expression": None, "assignments": [], "frames": None,
+                               "html": None, "format": "png", "name": None, "quiz": False}
     words = iter(argv[1:])
     for word in words:
         option, equals, inline = word.partition("=")
@@ -396,7 +405,8 @@ def explain(options: dict[str, Any]) -> int:
             written = write_frames(output, steps, Path(options["frames"]), options["format"])
         except NotOurFrames as error:
             raise ExplainError(str(error)) from None
-        say(f"\nwrote {len(written)} pictures to {options['frames']} ({written[0].name} ... {written[-1].name})")
+        say(f"\nwrote {len(written)} pictures to {options['frames']} "
+            f"({written[0].name} ... {written[-1].name})")
     if options["html"]:
         from .explain import explain as step_through
 
@@ -420,9 +430,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # the promise: no input ever prints a traceback
         if type(error).__name__ == "ExecutableNotFound":  # graphviz found no dot program
-            print("error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)", file=sys.stderr)
+            print("error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)",
+                  file=sys.stderr)
             return 1
-        say(printable(f"error: internal error, please report it: {type(error).__name__}: {error}"), sys.stderr)
+        say(printable(f"error: internal error, please report it: {type(error).__name__}: {error}"),
+            sys.stderr)
         return 1
 
 

@@ -132,7 +132,8 @@ def draw(
         raise TypeError(f"highlight takes a Step or a Value, got {type(highlight).__name__}")
     check_size(output)
     dot = graphviz.Digraph(graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
-    draw_into(dot, output, show_grad, highlight, edge_labels, grads=grads, legend=legend, title=title, steps=steps)
+    draw_into(dot, output, show_grad, highlight, edge_labels, grads=grads, legend=legend, title=title,
+              steps=steps)
     return dot
 
 
@@ -177,7 +178,8 @@ class _Picture:
         self.edge_labels = edge_labels
         self.step = highlight if isinstance(highlight, Step) else None
         self.marked = highlight if isinstance(highlight, Value) else None
-        seed = _float(output.grad) if grads is None and self.step is None and _float(output.grad) != 0 else 1.0
+        seed = (_float(output.grad) if grads is None and self.step is None and _float(output.grad) != 0
+                else 1.0)
         if steps is None:
             steps = backward_steps(output, seed) if show_grad or edge_labels or highlight else []
         self.steps = steps
@@ -232,7 +234,8 @@ class _Picture:
     def kinds(self) -> set[str]:
         """The kinds of node this picture shows (for the legend)."""
         copies = {"copy"} if any(count > MANY_USES for count in self.uses.values()) else set()
-        return {self._kind(node) for node in self.order} | ({"op"} if not self.output.is_leaf else set()) | copies
+        return ({self._kind(node) for node in self.order} | ({"op"} if not self.output.is_leaf else set())
+                | copies)
 
     def _kind(self, node: Value) -> str:
         if node is self.output:
@@ -261,7 +264,8 @@ class _Picture:
         return node is self.marked or (self.step is not None and node is self.step.parent)
 
     def _grad_text(self, node: Value) -> str:
-        """grad as it stands: a number, the sum forming, '(k of n terms)' while partial, blank if unreached."""
+        """grad as it stands: a number, the sum forming, '(k of n terms)' while partial, blank if
+        unreached."""
         received = self.received.get(node, [])
         if self.step is not None and node is self.step.parent:
             terms = received[-1].terms
@@ -297,8 +301,9 @@ class _Picture:
         copy = f"{parent}_in_{self.ids[node]}_{slot}"  # a long edge per use would cost layout time
         marked = self.step is not None and self.step.node is node and self.step.slot == slot
         fill, border = COLOURS[self._kind(node.parents[slot])]
-        dot.node(copy, _escape(_printable(self.names[node.parents[slot]])), shape="box", style="filled,dashed",
-                 fillcolor=fill, color=HIGHLIGHT if marked else border, fontsize="9", height="0.2")  # fmt: skip
+        dot.node(copy, _escape(_printable(self.names[node.parents[slot]])), shape="box",
+                 style="filled,dashed", fillcolor=fill, color=HIGHLIGHT if marked else border,
+                 fontsize="9", height="0.2")  # fmt: skip
         return copy
 
     def _edge_attributes(self, node: Value, slot: int) -> dict[str, str]:
@@ -389,7 +394,8 @@ LEGEND = [("input", "input (labelled leaf, or an x of w·x+b)"), ("parameter", "
 MARKS = [("step", HIGHLIGHT_FILL, "red: this step's edge and the value receiving it"),
          ("source", "#ffffff", "red border: the value passing its gradient down"),
          ("value", HIGHLIGHT_FILL, "red: the highlighted value"),
-         ("copy", "#ffffff", f"dashed: a value used more than {MANY_USES} times, again at each use")]  # fmt: skip
+         ("copy", "#ffffff", f"dashed: a value used more than {MANY_USES} times, "
+                             "again at each use")]  # fmt: skip
 
 
 def _add_legend(dot: Any, kinds: set[str], marks: frozenset[str] | set[str] = frozenset()) -> None:
@@ -401,7 +407,8 @@ def _add_legend(dot: Any, kinds: set[str], marks: frozenset[str] | set[str] = fr
             cells.append((fill, "#6b7280" if kind == "copy" else HIGHLIGHT, dashed, text))
     rows = "".join(f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1"{style}>{text}</TD></TR>'
                    for fill, border, style, text in cells)  # fmt: skip
-    table = f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD><B>legend</B></TD></TR>{rows}</TABLE>>'
+    table = ('<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="2"><TR><TD><B>legend</B></TD></TR>'
+             f'{rows}</TABLE>>')
     dot.node("legend", table, shape="plaintext", fontsize="9")
 
 

@@ -43,7 +43,8 @@ def frame(output: Value, steps: list[Step], number: int, captioned: bool = True)
     if number == 0:
         return draw(output, highlight=output, edge_labels=True, grads={output: 1.0}, title=title,
                     legend=captioned, steps=steps)
-    return draw(output, highlight=steps[number - 1], edge_labels=True, title=title, legend=captioned, steps=steps)
+    return draw(output, highlight=steps[number - 1], edge_labels=True, title=title, legend=captioned,
+                steps=steps)
 
 
 class _Recorder:
@@ -91,7 +92,8 @@ def _draw_frame(target: Any, output: Value, steps: list[Step], number: int, capt
 
     title = frame_title(output, steps, number) if captioned else None
     if number == 0:
-        draw_into(target, output, True, output, True, grads={output: 1.0}, title=title, legend=captioned, steps=steps)
+        draw_into(target, output, True, output, True, grads={output: 1.0}, title=title, legend=captioned,
+                  steps=steps)
     else:
         draw_into(target, output, True, steps[number - 1], True, title=title, legend=captioned, steps=steps)
 
@@ -138,7 +140,8 @@ def _emit(recorder: _Recorder, pins: dict[Any, dict[str, str]] | None) -> Any:
     graph = dict(GRAPH, rankdir="LR", **recorder.attributes)
     if pins is not None:
         graph.update(pins["graph"], splines="true")
-    dot = graphviz.Digraph(graph_attr=graph, node_attr=NODE, edge_attr=EDGE, engine="neato" if pins else "dot")
+    dot = graphviz.Digraph(graph_attr=graph, node_attr=NODE, edge_attr=EDGE,
+                           engine="neato" if pins else "dot")
     if pins is not None:
         dot._pipe_options = {"neato_no_op": 2}  # type: ignore[attr-defined]
     seen: dict[tuple[str, str], int] = {}

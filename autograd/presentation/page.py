@@ -51,7 +51,8 @@ KIND_WORDS = {"input": "input", "parameter": "weight or bias", "constant": "cons
 
 
 def node_kinds(output: Value, order: list[Value]) -> dict[Value, str]:
-    """parameter (a leaf in a w or b slot of w·x+b), input (another labelled leaf), constant, ... as draw's."""
+    """parameter (a leaf in a w or b slot of w·x+b), input (another labelled leaf), constant, ... as
+    draw's."""
     parameters = {parent for node in order if type(node._first) is tuple
                   for slot, parent in enumerate(node.parents)
                   if parent.is_leaf and role(node, slot)[0] in "wb"}  # fmt: skip
@@ -195,7 +196,8 @@ class Walk:
 
     def _moments(self) -> list[dict[str, Any]]:
         out = self.names[self.output]
-        start = {"phase": "start", "headline": f"The graph of {out}: press → (or Next) to start the forward pass",
+        start = {"phase": "start",
+                 "headline": f"The graph of {out}: press → (or Next) to start the forward pass",
                  "rule": "forward computes every value from its operands; backward then sends gradients back",
                  "sum": "", "set": [], "constant": False}  # fmt: skip
         moments = [start]
@@ -216,7 +218,8 @@ class Walk:
         if node.is_leaf:
             headline = f"{name} = {value} ({KIND_WORDS[kind]})"
         else:
-            headline = f"{name} = {named} = {valued} = {value}" if valued != value else f"{name} = {named} = {value}"
+            headline = (f"{name} = {named} = {valued} = {value}" if valued != value
+                        else f"{name} = {named} = {value}")
         return {"phase": "forward", "headline": headline,
                 "rule": f"forward, node {number} of {len(self.order)}: each value after its operands",
                 "sum": "", "focus": self.index[node], "constant": kind == "constant",
@@ -248,7 +251,8 @@ class Walk:
         leaves = [node for node in self.order if node.is_leaf and self.kinds[node] != "constant"]
         summary = ", ".join(f"d{out}/d{self.names[node]} = {shown(grads.get(node, 0.0))}" for node in leaves)
         return {"phase": "end", "headline": "Done: every gradient is complete",
-                "rule": summary or f"{out} is a leaf: no edges to walk", "sum": "", "set": [], "constant": False}
+                "rule": summary or f"{out} is a leaf: no edges to walk",
+                "sum": "", "set": [], "constant": False}
 
     # --- the picture ---
 
@@ -256,7 +260,8 @@ class Walk:
         """The DOT text of the whole graph, each box sized for the longest text it will show."""
         fast = "" if self.inline_labels else " mclimit=0.1, remincross=false,"
         lines = ['digraph chainrule {',
-                 f'  graph [rankdir=LR, nodesep=0.22, ranksep=0.4,{fast} fontname="Helvetica", bgcolor="transparent"];',
+                 f'  graph [rankdir=LR, nodesep=0.22, ranksep=0.4,{fast} fontname="Helvetica",'
+                 ' bgcolor="transparent"];',
                  f'  node [fontname="Helvetica", fontsize={VALUE_FONT}, shape=box, style="rounded,filled",'
                  ' height=0.3, margin="0.12,0.05"];',
                  f'  edge [fontname="Helvetica", fontsize={EDGE_FONT}, arrowsize=0.6, color="#6b7280"];']
@@ -288,7 +293,8 @@ class Walk:
             step_id = self.edge_ids[(node, slot)]
             step = self.steps[int(step_id[1:]) - 1]
             label = "label" if self.inline_labels else "xlabel"
-            lines.append(f'  {_quote(self.ids[parent])} -> {op} [id="{step_id}", {label}={_quote(edge_text(step))}];')
+            lines.append(f'  {_quote(self.ids[parent])} -> {op} '
+                         f'[id="{step_id}", {label}={_quote(edge_text(step))}];')
         return lines
 
     def data(self) -> dict[str, Any]:
@@ -305,7 +311,8 @@ def _quote(text: str) -> str:
 
 
 def layout_svg(source: str) -> str:
-    """Graphviz's SVG of the DOT source, as rendered, without the XML prologue and namespaces (to inline it)."""
+    """Graphviz's SVG of the DOT source, as rendered, without the XML prologue and namespaces (to
+    inline it)."""
     import graphviz
 
     use_graphviz_pure_without_system_dot()
@@ -328,7 +335,8 @@ def page_html(output: Value, steps: list[Step], quiz: bool = False, title: str |
                          for kind, (fill, border) in COLOURS.items())  # fmt: skip
     fields = {"title": html.escape(name), "svg": svg, "data": data, "swatches": swatches,
               "highlight": HIGHLIGHT, "highlight_fill": HIGHLIGHT_FILL,
-              "mode": "quiz: type each local derivative and contribution" if quiz else "step through"}  # fmt: skip
+              "mode": ("quiz: type each local derivative and contribution" if quiz
+                       else "step through")}  # fmt: skip
     return re.sub(r"\{\{(\w+)\}\}", lambda match: fields[match.group(1)], TEMPLATE)
 
 
@@ -348,11 +356,13 @@ TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>chainrule: forward and backward through {{title}}</title>
 <style>
-  body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0.8rem 1.2rem;
+  body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+         margin: 0.8rem 1.2rem;
          color: #111827; background: #fafafa; font-size: 15px; }
   h1 { font-size: 1.15rem; font-weight: 600; margin: 0 0 0.5rem; }
   h1 code { background: #eef2ff; padding: 0.1rem 0.4rem; border-radius: 4px; }
-  #controls { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center; margin-bottom: 0.4rem; }
+  #controls { display: flex; flex-wrap: wrap; gap: 0.5rem 0.8rem; align-items: center;
+              margin-bottom: 0.4rem; }
   button { font-size: 0.95em; padding: 0.3rem 0.8rem; border-radius: 6px; border: 1px solid #9ca3af;
            background: white; cursor: pointer; }
   button:disabled { opacity: 0.4; cursor: default; }
@@ -383,7 +393,10 @@ TEMPLATE = """<!DOCTYPE html>
            border: 1px solid #e5e7eb; border-radius: 8px; padding: 0.4rem; }
   #graph svg { display: block; }
   #side { width: 19em; flex: none; max-height: 68vh; overflow: auto; font-size: 0.85em; }
-  @media (max-width: 1100px) { #layout { flex-direction: column; align-items: stretch; } #side { width: auto; max-height: none; } }
+  @media (max-width: 1100px) {
+    #layout { flex-direction: column; align-items: stretch; }
+    #side { width: auto; max-height: none; }
+  }
   table { border-collapse: collapse; font-variant-numeric: tabular-nums; background: white; width: 100%; }
   th, td { padding: 0.15rem 0.45rem; border-bottom: 1px solid #e5e7eb; text-align: right; }
   th:first-child, td:first-child { text-align: left; }
@@ -745,7 +758,10 @@ document.addEventListener("keydown", (event) => {
   if (target.tagName === "BUTTON" && (event.key === " " || event.key === "Enter")) return;  // it clicks
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   const moves = { ArrowRight: 1, ArrowDown: 1, " ": 1, Enter: 1, ArrowLeft: -1, ArrowUp: -1 };
-  if (event.key in moves) { event.preventDefault(); step(event.shiftKey && event.key === " " ? -1 : moves[event.key]); }
+  if (event.key in moves) {
+    event.preventDefault();
+    step(event.shiftKey && event.key === " " ? -1 : moves[event.key]);
+  }
   else if (event.key === "Home") { event.preventDefault(); goTo(0); }
   else if (event.key === "End") { event.preventDefault(); goTo(visible.length - 1); }
   else if (event.key === "z" || event.key === "Z") toggle("zoomed");

@@ -110,7 +110,8 @@ def to_pytorch_source(out: Value, inputs: Sequence[Value]) -> str:
     nodes = forward_order(out)
     ids = _identifiers(nodes, node_names(out))
     wanted = set(inputs)
-    tracked = wanted | {leaf for node in inputs if not node.is_leaf for leaf in forward_order(node) if leaf.is_leaf}
+    tracked = wanted | {leaf for node in inputs if not node.is_leaf
+                        for leaf in forward_order(node) if leaf.is_leaf}
     lines = ["# The same expression in PyTorch (float64): one line per chainrule node.", "import torch", ""]
     for node in nodes:
         if node.is_leaf:
@@ -127,12 +128,14 @@ def _backward_lines(out: Value, inputs: list[Value], ids: dict[Value, str]) -> l
     """out.backward(), then print the value and each input's gradient (0 for one out does not read)."""
     name = ids[out]
     reached = [node for node in inputs if node in ids]
-    lines = [f"{name}.backward()  # PyTorch's reverse pass: what chainrule's Value.backward computes"] if reached else []
+    lines = ([f"{name}.backward()  # PyTorch's reverse pass: what chainrule's Value.backward computes"]
+             if reached else [])
     lines.append(f'print("{name} =", {name}.item())')
     for node in inputs:
         shown = re.sub(r"[^\w.]", "_", node.label or "input")
         if node in ids:
             lines.append(f'print("d {name}/d {ids[node]} =", {ids[node]}.grad.item())')
         else:
-            lines.append(f'print("d {name}/d {shown} =", 0.0)  # {shown} does not reach {name}: its gradient is 0')
+            lines.append(f'print("d {name}/d {shown} =", 0.0)  '
+                         f'# {shown} does not reach {name}: its gradient is 0')
     return lines

@@ -44,7 +44,8 @@ def named_formula(node: Value, slot: int, names: dict[Value, str]) -> str:
 
     d(a×b)/da = b at mul1 = sigmoid1 × b reads d(sigmoid1 × b)/d sigmoid1 = b (the names of
     ``node_names``, as every table and picture shows them). When one node fills both slots
-    (x*x) the letters stay, so the two edges read apart: d(a×b)/da = b, with a = b = x. An n-ary node (sum, w·x + b) keeps its indexed letters.
+    (x*x) the letters stay, so the two edges read apart: d(a×b)/da = b, with a = b = x. An n-ary
+    node (sum, w·x + b) keeps its indexed letters.
     """
     rule = rule_of(node)
     generic = rules.formula(rule, slot, node.constant)
