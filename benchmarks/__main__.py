@@ -25,7 +25,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", choices=names, metavar="NAME",
                         help=f"run only this workload (repeatable): {', '.join(names)}")
     parser.add_argument("--repeats", type=int, default=None, help="rounds of turns (default 5; --quick: 1)")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed per measurement process")
+    parser.add_argument("--timeout", type=float, default=900.0,
+                        help="seconds allowed per measurement process")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     parser.add_argument("--json", metavar="FILE", help="also write every measurement (times, errors) to FILE")
     return parser.parse_args(argv)
@@ -35,14 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     repeats = args.repeats or (1 if args.quick else 5)
     chosen = [w for w in WORKLOADS if not args.only or w.name in args.only]
-    progress = (lambda text: None) if args.quiet else (lambda text: print(f"  .. {text}", file=sys.stderr, flush=True))
+    progress = ((lambda text: None) if args.quiet
+                else (lambda text: print(f"  .. {text}", file=sys.stderr, flush=True)))
     started = time.perf_counter()
-    print("chainrule benchmarks" + (" (--quick: small sizes, not the reference figures)" if args.quick else ""))
+    print("chainrule benchmarks"
+          + (" (--quick: small sizes, not the reference figures)" if args.quick else ""))
     print(report.machine())
     print(f"rounds {repeats}; each measurement a fresh process; engines take turns; medians.")
     print("x micrograd = micrograd's median / engine's median (higher is faster); "
           "x floor = engine's median / floor's median;\n"
-          "gc % = median share of the timed region spent in Python's cyclic garbage collector (gc.callbacks).")
+          "gc % = median share of the timed region spent in Python's cyclic garbage collector "
+          "(gc.callbacks).")
     failed = False
     verdicts: list[bool | None] = []
     raw: dict[str, dict] = {}
@@ -52,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         size = workload.quick_size if args.quick else workload.size
         if size is None:
-            print(f"{number}. [{workload.name}] {workload.title.format(size=workload.size)}: skipped by --quick")
+            print(f"{number}. [{workload.name}] {workload.title.format(size=workload.size)}: "
+                  "skipped by --quick")
             continue
         results = run_workload(workload, repeats, args.quick, args.timeout, progress)
         raw[workload.name] = {engine: [{k: v for k, v in run.items() if k != "grads"} for run in runs]
@@ -68,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     met = sum(1 for v in verdicts if v)
     print(f"targets met: {met} of {len(verdicts)}"
-          f" ({sum(1 for v in verdicts if v is None)} not measured); suite took {time.perf_counter() - started:.0f} s")
+          f" ({sum(1 for v in verdicts if v is None)} not measured);"
+          f" suite took {time.perf_counter() - started:.0f} s")
     if args.json:
         import json
 

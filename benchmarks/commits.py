@@ -33,7 +33,8 @@ WORKLOADS = {
 @contextlib.contextmanager
 def worktree(commit: str, folder: Path) -> Iterator[Path]:
     """A checkout of commit at folder, removed afterwards."""
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(folder), commit], check=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(folder), commit],
+                   check=True)
     try:
         yield folder
     finally:
@@ -53,7 +54,8 @@ def measure(tree: Path, workload: str, engine: str, size: int, steps: int) -> di
 def run(old: Path, new: Path, workload: str, repeats: int) -> dict[str, list[float]]:
     """Seconds per engine ("ours@old", "ours@new", "micrograd", ...), engines taking turns."""
     size, steps, references, ours = WORKLOADS[workload]
-    runs = [(f"{engine}@old", old, engine) for engine in ours] + [(f"{engine}@new", new, engine) for engine in ours]
+    runs = ([(f"{engine}@old", old, engine) for engine in ours]
+            + [(f"{engine}@new", new, engine) for engine in ours])
     runs += [(engine, new, engine) for engine in references]
     seconds: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     for round_index in range(repeats):
@@ -90,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=sorted(WORKLOADS))
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder, \
-            worktree(options.old, Path(folder) / "old") as old, worktree(options.new, Path(folder) / "new") as new:
+            worktree(options.old, Path(folder) / "old") as old, \
+            worktree(options.new, Path(folder) / "new") as new:
         for workload in options.only or list(WORKLOADS):
             print(table(workload, run(old, new, workload, options.repeats)), flush=True)
     return 0

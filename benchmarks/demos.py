@@ -25,7 +25,8 @@ def tour(timeout: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="chainrule-tour-") as out:
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "demos", "--out", out, "--no-progress"], cwd=ROOT,
-                              env=env, timeout=timeout, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                              env=env, timeout=timeout, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True)
         seconds = time.perf_counter() - start
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -249,4 +249,5 @@ def _timed(step: Any, steps: int, warmup: int, read: Any) -> dict:
         for _ in range(steps):
             out = step()
     loss, grads = read(out)
-    return {"seconds": watch.seconds / steps, "gc_seconds": watch.gc_seconds / steps, "loss": loss, "grads": grads}
+    return {"seconds": watch.seconds / steps, "gc_seconds": watch.gc_seconds / steps, "loss": loss,
+            "grads": grads}

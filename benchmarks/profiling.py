@@ -96,7 +96,8 @@ def phases(engine_name: str, n: int = 100, steps: int = 5, collector: bool = Tru
     forward, backward, step = _builder(engine_name, n)
     if engine_name.startswith("ours"):
         order_pass = _our_order_pass()
-    times: dict[str, list[float]] = {k: [] for k in ("forward", "order", "backward", "step", "free", "total", "gc")}
+    times: dict[str, list[float]] = {k: [] for k in ("forward", "order", "backward", "step", "free", "total",
+                                                     "gc")}
     was_enabled = gc.isenabled()
     (gc.enable if collector else gc.disable)()
     try:
@@ -186,7 +187,8 @@ def run_profile(engine_name: str, n: int, steps: int, tool: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--engines", nargs="+", default=["ours", "ours-nn", "micrograd"])
     parser.add_argument("--n", type=int, default=100, help="two-moons points (default 100)")
     parser.add_argument("--steps", type=int, default=5)

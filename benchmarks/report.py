@@ -94,8 +94,8 @@ def table(number: int, workload: Workload, results: dict[str, list[dict]], probl
 
 
 def _time_rows(workload: Workload, results: dict, meds: dict, problems: dict) -> list[str]:
-    rows = [f"   {'engine':<12} {'median s':>10} {'min s':>10} {'runs':>4}  {'x micrograd':>11}  {'x floor':>8}  "
-            f"{'gc %':>4}  check"]
+    rows = [f"   {'engine':<12} {'median s':>10} {'min s':>10} {'runs':>4}  {'x micrograd':>11}  "
+            f"{'x floor':>8}  {'gc %':>4}  check"]
     for engine, runs in results.items():
         status = _status(runs)
         if engine in problems:
@@ -108,8 +108,10 @@ def _time_rows(workload: Workload, results: dict, meds: dict, problems: dict) ->
         fastest = min(run["seconds"] for run in runs)
         vs_micrograd = f"{meds['micrograd'] / median:.1f}x" if "micrograd" in meds else "-"
         vs_floor = f"{median / meds['floor']:.1f}" if "floor" in meds else "-"
-        check = "reference" if engine == workload.reference else ("ok" if workload.reference in meds else "-")
-        shares = [100 * run["gc_seconds"] / run["seconds"] for run in runs if run.get("gc_seconds") is not None]
+        check = ("reference" if engine == workload.reference
+                 else ("ok" if workload.reference in meds else "-"))
+        shares = [100 * run["gc_seconds"] / run["seconds"] for run in runs
+                  if run.get("gc_seconds") is not None]
         gc_share = f"{statistics.median(shares):.0f}" if shares else "-"
         rows.append(f"   {engine:<12} {median:>10.4f} {fastest:>10.4f} {len(runs):>4}  {vs_micrograd:>11}  "
                     f"{vs_floor:>8}  {gc_share:>4}  {check}")
@@ -117,7 +119,8 @@ def _time_rows(workload: Workload, results: dict, meds: dict, problems: dict) ->
 
 
 def _memory_rows(workload: Workload, results: dict, meds: dict, problems: dict) -> list[str]:
-    rows = [f"   {'engine':<12} {'graph B/node':>12} {'peak B/node':>12} {'traced B/node':>13} {'runs':>4}  check"]
+    rows = [f"   {'engine':<12} {'graph B/node':>12} {'peak B/node':>12} {'traced B/node':>13} "
+            f"{'runs':>4}  check"]
     for engine, runs in results.items():
         status = _status(runs)
         if engine in problems:

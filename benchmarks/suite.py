@@ -66,7 +66,9 @@ def faster(slow: str, fast: str) -> Callable[[dict], float]:
 
 WORKLOADS = [
     Workload(
-        "mlp", "MLP step: micrograd's demo 2-16-16-1 ReLU MLP on {size} two-moons points, hinge + 1e-4 L2, backward, SGD",
+        "mlp",
+        "MLP step: micrograd's demo 2-16-16-1 ReLU MLP on {size} two-moons points, hinge + 1e-4 L2, "
+        "backward, SGD",
         ["ours", "ours-nn", "codegen", "micrograd", "torch", "floor", "floor-sparse"],
         size=100, quick_size=20, steps=2, warmup=1,
         targets=[
@@ -75,17 +77,19 @@ WORKLOADS = [
             Target("our nn: within 8x of the float floor", faster("ours-nn", "floor"), False, 8),
             Target("staged code: >= 100x faster than micrograd", faster("micrograd", "codegen"), True, 100),
             Target("staged code: within 1.5x of the float floor", faster("codegen", "floor"), False, 1.5),
-            Target("our nn vs floor-sparse (a floor that skips zero gradients)", faster("ours-nn", "floor-sparse"),
-                   False, 8, info=True),
-            Target("our nn vs torch 0-d, x faster (a goal: at least 25x ahead of it)", faster("torch", "ours-nn"),
-                   True, 25, info=True),
+            Target("our nn vs floor-sparse (a floor that skips zero gradients)",
+                   faster("ours-nn", "floor-sparse"), False, 8, info=True),
+            Target("our nn vs torch 0-d, x faster (a goal: at least 25x ahead of it)",
+                   faster("torch", "ours-nn"), True, 25, info=True),
             Target("same graph: ours vs torch 0-d, x faster", faster("torch", "ours"), True, 25, info=True),
         ],
         note="ours/micrograd/torch run the demo's code (binary ops, ~65,000 nodes at 100 points); "
-             "ours-nn is nn.MLP + nn.losses.hinge + nn.optim.SGD; time per step, mean of 2 steps after 1 warm-up;\n"
+             "ours-nn is nn.MLP + nn.losses.hinge + nn.optim.SGD; time per step, mean of 2 steps after "
+             "1 warm-up;\n"
              "   codegen: autograd.codegen(fast=True) of one sample's graph, called once per sample "
              "(generated once, before the timing);\n"
-             "   floor: every multiply-add of the graph on floats; floor-sparse also skips zero gradients (information only)",
+             "   floor: every multiply-add of the graph on floats; floor-sparse also skips zero gradients "
+             "(information only)",
     ),
     Workload(
         "chain", "Chain {size:,} deep: y = y*1.0001 + 0.0001, forward + backward",
@@ -123,8 +127,8 @@ WORKLOADS = [
 
 def run_worker(workload: Workload, engine: str, size: int, timeout: float, traced: bool = False) -> dict:
     """One fresh process; its JSON result, or an error naming how it died."""
-    command = [sys.executable, "-m", "benchmarks.worker", workload.worker, engine, str(size), "--steps", str(workload.steps),
-               "--warmup", str(workload.warmup), "--timeout", str(timeout)]
+    command = [sys.executable, "-m", "benchmarks.worker", workload.worker, engine, str(size),
+               "--steps", str(workload.steps), "--warmup", str(workload.warmup), "--timeout", str(timeout)]
     if traced:
         command.append("--traced")
     try:

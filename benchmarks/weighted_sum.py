@@ -40,7 +40,8 @@ def ours_dot(n: int) -> dict:
     from autograd import Value, dot
 
     w_data, x_data = inputs(n)
-    dot([Value(v) for v in w_data[:100]], [Value(v) for v in x_data[:100]]).backward()  # warm-up, as the others
+    # warm-up, as the others
+    dot([Value(v) for v in w_data[:100]], [Value(v) for v in x_data[:100]]).backward()
     with Stopwatch() as watch:
         ws = [Value(v) for v in w_data]
         xs = [Value(v) for v in x_data]

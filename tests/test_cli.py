@@ -37,8 +37,10 @@ def test_explain_prints_forward_steps_and_gradients():
     assert re.search(r"^\s+mul1\s+×\s+x, w\s+-6\.0$", out, re.M)
     local = 1 - math.tanh(0.88) ** 2
     rows = re.findall(r"^\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(d.*)$", out, re.M)
-    assert [(r[1], r[2]) for r in rows] == [("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"), ("mul1", "w")]
-    assert float(rows[0][4]) == pytest.approx(local, rel=1e-5) and rows[0][6] == "d/d add1 tanh(add1) = 1 - tanh(add1)^2"
+    assert [(r[1], r[2]) for r in rows] == [("tanh1", "add1"), ("add1", "mul1"), ("add1", "b"), ("mul1", "x"),
+                                            ("mul1", "w")]
+    assert (float(rows[0][4]) == pytest.approx(local, rel=1e-5)
+            and rows[0][6] == "d/d add1 tanh(add1) = 1 - tanh(add1)^2")
     assert rows[3][6] == "d(x × w)/dx = w"  # the rule names the real operands
     assert float(rows[3][5]) == pytest.approx(-3 * local, rel=1e-5)
     gradients = dict(re.findall(r"dtanh1/d(\w+)\s*= \w+\.grad = (\S+)", out))
@@ -78,7 +80,8 @@ def test_html_page_is_self_contained_and_holds_every_step(tmp_path):
     assert not re.search(r"https?://", text)  # nothing fetched: no scripts, styles or fonts from elsewhere
     assert not re.search(r"<link|@import|@font-face|<script[^>]*\bsrc=", text, re.I)
     assert not re.search(r"""(src|href)=["'](?!data:)""", text)
-    for marker in ['id="prev"', 'id="next"', 'type="range"', "keydown", "ArrowRight", 'id="headline"', 'id="grads"']:
+    for marker in ['id="prev"', 'id="next"', 'type="range"', "keydown", "ArrowRight", 'id="headline"',
+                   'id="grads"']:
         assert marker in text
     data = json.loads(re.search(r"const DATA = (.*);\n", text).group(1))
     tree = parse_expression("tanh(x*w + b)")
@@ -91,15 +94,38 @@ def test_html_page_is_self_contained_and_holds_every_step(tmp_path):
 
 
 @pytest.mark.parametrize("expression, says", [
-    ("x.__class__", "attribute access"), ("x[0]", "subscripts"), ("__import__('os').system('ls')", "calling"),
-    ("open('f')", "calling open"), ("lambda: 1", "lambda"), ("[x for x in y]", "comprehensions"),
-    ("'text'", "strings"), ("import os", "statement (Import)"), ("x = 1", "statement (Assign)"),
-    ("x; x", "';'"), ("(x := 3)", "assignment"), ("x % 2", "%"), ("x < 1", "comparisons"),
-    ("tanh", "is a function"), ("tanh(x, 2)", "one argument"), ("tanh(x=1)", "keyword"), ("True", "True"),
-    ("1j", "complex"), ("x if x else 1", "conditional"), ("", "empty"), ("x +", "not a valid expression"),
-    ("2**10**10", "overflow"), ("10**10**10**10", "overflow"), ("x**1e300", "overflow"), ("log(x - 2)", "log"),
-    ("1/(x-2)", "division by zero"), ("1e999", "too large"), ("9" * 400, "too large"), ("x" + "+x" * 600, "characters long"),
-    ("-" * 400 + "x", "nested too deeply"), ("(" * 300 + "x" + ")" * 300, "nested"), ("-" * 150 + "exp(" * 60 + "x" + ")" * 60, "nested too deeply"),
+    ("x.__class__", "attribute access"),
+    ("x[0]", "subscripts"),
+    ("__import__('os').system('ls')", "calling"),
+    ("open('f')", "calling open"),
+    ("lambda: 1", "lambda"),
+    ("[x for x in y]", "comprehensions"),
+    ("'text'", "strings"),
+    ("import os", "statement (Import)"),
+    ("x = 1", "statement (Assign)"),
+    ("x; x", "';'"),
+    ("(x := 3)", "assignment"),
+    ("x % 2", "%"),
+    ("x < 1", "comparisons"),
+    ("tanh", "is a function"),
+    ("tanh(x, 2)", "one argument"),
+    ("tanh(x=1)", "keyword"),
+    ("True", "True"),
+    ("1j", "complex"),
+    ("x if x else 1", "conditional"),
+    ("", "empty"),
+    ("x +", "not a valid expression"),
+    ("2**10**10", "overflow"),
+    ("10**10**10**10", "overflow"),
+    ("x**1e300", "overflow"),
+    ("log(x - 2)", "log"),
+    ("1/(x-2)", "division by zero"),
+    ("1e999", "too large"),
+    ("9" * 400, "too large"),
+    ("x" + "+x" * 600, "characters long"),
+    ("-" * 400 + "x", "nested too deeply"),
+    ("(" * 300 + "x" + ")" * 300, "nested"),
+    ("-" * 150 + "exp(" * 60 + "x" + ")" * 60, "nested too deeply"),
 ])  # fmt: skip
 def test_hostile_expressions_are_refused_in_one_line(expression, says):
     result = run("explain", expression, "x=2")
@@ -110,10 +136,16 @@ def test_hostile_expressions_are_refused_in_one_line(expression, says):
 
 
 @pytest.mark.parametrize("arguments, says", [
-    (["x*y", "x=abc", "y=1"], "'abc' is not a number"), (["x*y", "x=1"], "no value for y"),
-    (["x*y", "x=1", "y"], "y has no value"), (["x", "x=nan"], "finite"), (["x", "x=inf"], "finite"),
-    (["x", "x=1", "x=2"], "twice"), (["x", "1x=2"], "name=number"), (["x", "x=1", "--frames"], "needs a value"),
-    (["x", "x=1", "--bogus"], "unknown option"), (["x", "x=1", "--format", "gif"], "png or svg"),
+    (["x*y", "x=abc", "y=1"], "'abc' is not a number"),
+    (["x*y", "x=1"], "no value for y"),
+    (["x*y", "x=1", "y"], "y has no value"),
+    (["x", "x=nan"], "finite"),
+    (["x", "x=inf"], "finite"),
+    (["x", "x=1", "x=2"], "twice"),
+    (["x", "1x=2"], "name=number"),
+    (["x", "x=1", "--frames"], "needs a value"),
+    (["x", "x=1", "--bogus"], "unknown option"),
+    (["x", "x=1", "--format", "gif"], "png or svg"),
 ])  # fmt: skip
 def test_bad_variables_and_options_exit_2(arguments, says):
     status, out, err = run_here("explain", *arguments)
@@ -137,8 +169,9 @@ EXPRESSION_CHARACTERS = "xyw0123456789.+-*/() e,_abcdefghijklmnopqrstuvwxyz[]{}'
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(EXPRESSION_CHARACTERS, max_size=40), st.text(max_size=30),
-                 st.lists(st.sampled_from(["x", "y", "tanh(", "exp(", "log(", ")", "**", "*", "/", "-", "+", "2",
-                                           "0", "1e308", "(", "relu(", "sqrt(", ".5"]), max_size=25).map("".join)))
+                 st.lists(st.sampled_from(["x", "y", "tanh(", "exp(", "log(", ")", "**", "*", "/", "-", "+",
+                                           "2", "0", "1e308", "(", "relu(", "sqrt(", ".5"]),
+                          max_size=25).map("".join)))
 def test_random_strings_exit_0_or_2_never_a_traceback_in_process(expression):
     status, out, err = run_here("explain", expression, "x=2", "y=-0.5")
     assert status in (0, 2), err
@@ -148,7 +181,8 @@ def test_random_strings_exit_0_or_2_never_a_traceback_in_process(expression):
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.text(EXPRESSION_CHARACTERS.replace("\\", ""), min_size=1, max_size=30).filter(lambda s: "\x00" not in s))
+@given(st.text(EXPRESSION_CHARACTERS.replace("\\", ""), min_size=1, max_size=30)
+       .filter(lambda s: "\x00" not in s))
 def test_random_strings_by_subprocess(expression):
     result = run("explain", expression, "x=2")
     assert result.returncode in (0, 2) and "Traceback" not in result.stdout + result.stderr
@@ -159,7 +193,8 @@ def test_frames_replace_a_previous_runs_frames_and_too_many_steps_are_refused(tm
     assert len(list(tmp_path.glob("step_*.png"))) == 5
     assert run_here("explain", "x*x", "x=2", "--frames", str(tmp_path))[0] == 0
     assert sorted(p.name for p in tmp_path.glob("step_*")) == ["step_000.png", "step_001.png", "step_002.png"]
-    status, out, err = run_here("explain", "(" + "+".join(["x*x*x"] * 70) + ")", "x=1", "--html", str(tmp_path / "p.html"))
+    status, out, err = run_here("explain", "(" + "+".join(["x*x*x"] * 70) + ")", "x=1", "--html",
+                                str(tmp_path / "p.html"))
     assert status == 2 and "too many" in err and out == ""
 
 
@@ -176,7 +211,8 @@ def test_no_dot_program_is_one_line_not_a_traceback(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     status, _, err = run_here("explain", "x*2", "x=1", "--frames", str(tmp_path))
-    assert status == 1 and err == "error: cannot draw: no dot program (install Graphviz, or graphviz-pure with pip)\n"
+    assert status == 1 and err == ("error: cannot draw: no dot program (install Graphviz, or graphviz-pure "
+                                   "with pip)\n")
 
 
 def expressions(depth: int = 3):
@@ -187,7 +223,8 @@ def expressions(depth: int = 3):
     inner = expressions(depth - 1)
     return st.one_of(
         leaf,
-        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
         st.tuples(inner, st.sampled_from(["2", "3", "-1"])).map(lambda t: f"{t[0]}**{t[1]}"),
         st.tuples(st.sampled_from(["tanh", "sigmoid", "sin", "exp", "relu", "abs", "-"]), inner).map(
             lambda t: f"{t[0]}({t[1]})"),
@@ -195,7 +232,8 @@ def expressions(depth: int = 3):
 
 
 @settings(max_examples=60, deadline=None)
-@given(expressions(), st.floats(-2, 2).map(lambda v: round(v, 3)), st.floats(0.1, 2).map(lambda v: round(v, 3)))
+@given(expressions(), st.floats(-2, 2).map(lambda v: round(v, 3)),
+       st.floats(0.1, 2).map(lambda v: round(v, 3)))
 def test_valid_expressions_print_the_engines_gradients(expression, x, y):
     from autograd import Value
     from autograd.text import shown as format_number
@@ -210,7 +248,8 @@ def test_valid_expressions_print_the_engines_gradients(expression, x, y):
     output = build(tree, values)
     output.backward()
     for name in names_in(tree):
-        assert re.search(rf"/d{name} = {name}\.grad = {re.escape(format_number(values[name].grad))}$", out, re.M)
+        assert re.search(rf"/d{name} = {name}\.grad = {re.escape(format_number(values[name].grad))}$", out,
+                         re.M)
     assert len(re.findall(r"^\s+\d+\s", out.split("backward (")[1], re.M)) == len(backward_steps(output))
 
 
@@ -237,7 +276,8 @@ def test_nfkc_equivalent_names_are_the_same_variable():
 def test_a_variable_named_like_an_automatic_node_name_does_not_clash():
     status, out, _ = run_here("explain", "mul1*x*y", "mul1=2", "x=3", "y=4")
     assert status == 0
-    names = [row.split()[0] for row in out.split("forward")[1].split("backward")[0].splitlines()[2:] if row.strip()]
+    names = [row.split()[0] for row in out.split("forward")[1].split("backward")[0].splitlines()[2:]
+             if row.strip()]
     assert len(names) == len(set(names)) and names.count("mul1") == 1
     assert re.search(r"^\s+mul1\s+input\s+2\.0$", out, re.M)
     assert re.search(r"= mul1\.grad = 12\.0$", out, re.M)
@@ -265,16 +305,16 @@ def test_a_strict_ascii_stdout_gets_ascii_output_not_an_internal_error():
     import os
 
     env = dict(os.environ, PYTHONIOENCODING="ascii:strict")
-    result = subprocess.run([sys.executable, "-m", "autograd", "explain", "x*w", "x=2", "w=3"], capture_output=True,
-                            timeout=60, env=env)  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "autograd", "explain", "x*w", "x=2", "w=3"],
+                            capture_output=True, timeout=60, env=env)  # fmt: skip
     assert result.returncode == 0 and result.stderr == b""
     out = result.stdout.decode("ascii")
     assert "d(x * w)/dx = w" in out and "= w.grad = 2.0" in out and "internal error" not in out
 
 
 def test_name_calls_the_output_the_same_in_the_tables_and_every_frame(tmp_path):
-    status, out, err = run_here("explain", "tanh(x*w)", "x=1", "w=2", "--name", "o", "--frames", str(tmp_path),
-                                "--format", "svg")  # fmt: skip
+    status, out, err = run_here("explain", "tanh(x*w)", "x=1", "w=2", "--name", "o", "--frames",
+                                str(tmp_path), "--format", "svg")  # fmt: skip
     assert status == 0 and err == ""
     assert re.search(r"^\s+o\s+tanh\s+mul1\s+\S+\s+<- output$", out, re.M) and "do/dx = x.grad" in out
     frames = [path.read_text() for path in sorted(tmp_path.glob("step_*.svg"))]

@@ -120,7 +120,8 @@ def test_findings_json_has_one_row_per_claim_with_its_pictures(toured):
 def test_every_claim_of_the_lecture_is_shown(toured):
     """All 31 claims: the optimisation claims (C22-C31) come from the learning-rate and optimiser demos."""
     missing = [row["id"] for row in claims_of(toured[2])["claims"] if row["verdict"] == NOT_SHOWN]
-    assert not missing, f"no finding of the tour names {', '.join(missing)}: each needs a Finding(..., claim=...)"
+    assert not missing, (f"no finding of the tour names {', '.join(missing)}: "
+                         "each needs a Finding(..., claim=...)")
 
 
 def test_a_claim_shown_twice_joins_its_findings_and_takes_the_weakest_verdict(toured):
@@ -159,8 +160,10 @@ def test_chain_rule(toured):
     chain = found["chain"]
     assert chain["steps"] == 12 and chain["backwards"] is True and chain["worst"] < 1e-6
     assert chain["dL/da"] == pytest.approx(2 * (a - 1)) and chain["da/dz"] == pytest.approx(1 - a * a)
-    assert chain["dz/dw1"] == 2.0 and chain["z_path"] == 3  # z = (x1*w1 + x2*w2) + b: three edges down to w1
-    assert chain["w1_grad"] == pytest.approx(chain["product"], abs=1e-12) == pytest.approx(2 * (a - 1) * 0.5 * 2)
+    # z = (x1*w1 + x2*w2) + b: three edges down to w1
+    assert chain["dz/dw1"] == 2.0 and chain["z_path"] == 3
+    assert (chain["w1_grad"] == pytest.approx(chain["product"], abs=1e-12)
+            == pytest.approx(2 * (a - 1) * 0.5 * 2))
     assert found["zero_input"]["w2_grad"] == 0.0
     assert found["check"]["sums_match"] is True
     assert found["library"]["gap"] < 1e-12
@@ -222,7 +225,8 @@ def test_initialization_spread_per_activation(toured):
     sigmoid = found["spread_sigmoid"]["Xavier (normal)"]
     assert 0.8 < sigmoid["forward"] < 1.25 and sigmoid["backward"] < 0.3  # sigmoid' <= 1/4
     tanh = found["spread_tanh"]["Xavier (normal)"]
-    assert 0.7 < tanh["forward"] < 1.25 and 0.7 < tanh["backward"] < 1.25  # mild: a little shrinking per layer
+    # mild: a little shrinking per layer
+    assert 0.7 < tanh["forward"] < 1.25 and 0.7 < tanh["backward"] < 1.25
 
 
 def test_initialization_he_trains_the_deep_relu_net_first(toured):
@@ -254,7 +258,8 @@ def test_losses_gaussian_targets_kink_and_penalty(toured):
     assert kink["mse"] < 1e-9 < 1e-4 < kink["mae"] and kink["crossings"] >= 5
     assert found["huber"]["inside"] == 0.5 and found["huber"]["outside"] == 1.0
     penalty = found["penalty"]
-    assert penalty["wrong"]["BCE"] == pytest.approx(-math.log(0.01)) and penalty["wrong"]["MSE"] == pytest.approx(0.99**2)
+    assert (penalty["wrong"]["BCE"] == pytest.approx(-math.log(0.01))
+            and penalty["wrong"]["MSE"] == pytest.approx(0.99**2))
     assert penalty["slope"]["MSE"] < 0.05 < 0.9 < penalty["slope"]["BCE"]
 
 
@@ -285,9 +290,10 @@ def test_optimizers(toured):
 # What the measurements of this tour say about the lecture (C01-C21: the initialisation, forward, loss and
 # chain-rule claims, and the plain update); each demo computes its verdict, these are the ones it must reach.
 VERDICTS_EXPECTED = {"C01": "holds", "C02": "holds", "C03": "nuanced", "C04": "holds", "C05": "nuanced",
-                     "C06": "holds", "C07": "holds", "C08": "holds", "C09": "holds", "C10": "holds", "C11": "holds",
-                     "C12": "holds", "C13": "holds", "C14": "holds", "C15": "holds", "C16": "holds", "C17": "holds",
-                     "C18": "holds", "C19": "holds", "C20": "holds", "C21": "holds"}
+                     "C06": "holds", "C07": "holds", "C08": "holds", "C09": "holds", "C10": "holds",
+                     "C11": "holds", "C12": "holds", "C13": "holds", "C14": "holds", "C15": "holds",
+                     "C16": "holds", "C17": "holds", "C18": "holds", "C19": "holds", "C20": "holds",
+                     "C21": "holds"}
 LECTURE_DEMOS = ("chain_rule", "training_loop", "multiclass", "initialization", "losses")
 
 
@@ -298,7 +304,8 @@ def reseeded(tmp_path_factory):
     for seed in (1, 2):
         root = tmp_path_factory.mktemp(f"seed{seed}")
         with contextlib.redirect_stdout(io.StringIO()):
-            results = [run_demo(importlib.import_module(f"demos.{name}"), root, quick=True, progress=False, seed=seed)
+            results = [run_demo(importlib.import_module(f"demos.{name}"), root, quick=True, progress=False,
+                                seed=seed)
                        for name in LECTURE_DEMOS]
         runs[seed] = results
     return runs
@@ -326,8 +333,10 @@ def test_every_verdict_of_c01_to_c21_is_the_same_at_three_seeds(toured, reseeded
 def test_a_seed_changes_the_draws_but_not_the_verdicts(toured, reseeded):
     texts = {seed: {f.name: f.text for r in reseeded[seed] for f in r.findings} for seed in (1, 2)}
     first = {f.name: f.text for name in LECTURE_DEMOS for f in toured[0][name].findings}
-    for name in ("symmetry_normal", "spread_relu", "training", "outliers", "gaussian", "multi_label", "layers"):
-        assert first[name] != texts[1][name] != texts[2][name], name  # other data, other weights: other figures
+    for name in ("symmetry_normal", "spread_relu", "training", "outliers", "gaussian", "multi_label",
+                 "layers"):
+        # other data, other weights: other figures
+        assert first[name] != texts[1][name] != texts[2][name], name
 
 
 # --- determinism and the command line ---
@@ -346,35 +355,41 @@ def test_a_rerun_finds_the_same_numbers_and_draws_the_same_pictures(toured, tmp_
 @pytest.mark.parametrize("name", [None, *DEMOS])
 def test_help(name):
     module = "demos" if name is None else f"demos.{name}"
-    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", module, "--help"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
     assert done.returncode == 0, done.stderr
     assert f"usage: python -m {module}" in done.stdout
     assert "--out DIR" in done.stdout and "--quick" in done.stdout
 
 
 def test_one_demo_alone_writes_into_out_dir(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "demos.learning_rate", "--quick", "--no-progress", "--out", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "demos.learning_rate", "--quick", "--no-progress",
+                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "learning_rate").iterdir()) == ["paths.png", "sweep.png"]
     assert "finding: lr = 1.05 (too large)" in done.stdout
 
 
-@pytest.mark.parametrize("name, pictures", [("learning_rate", ["paths", "sweep"]),
-                                             ("chain_rule", ["1_forward", "2_backward", "3_nn_neuron", "4_forward_layers"])])
+@pytest.mark.parametrize("name, pictures", [
+    ("learning_rate", ["paths", "sweep"]),
+    ("chain_rule", ["1_forward", "2_backward", "3_nn_neuron", "4_forward_layers"]),
+])
 def test_format_svg_writes_every_picture_as_svg_beside_its_png_for_slides(tmp_path, name, pictures):
-    done = subprocess.run([sys.executable, "-m", f"demos.{name}", "--quick", "--no-progress", "--format", "svg",
-                           "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", f"demos.{name}", "--quick", "--no-progress", "--format",
+                           "svg", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     for picture in pictures:
         svg = tmp_path / name / f"{picture}.svg"
         assert (tmp_path / name / f"{picture}.png").is_file() and svg.is_file()
-        assert svg.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg", "<!--")) and "</svg>" in svg.read_text(encoding="utf-8")
+        assert (svg.read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg", "<!--"))
+                and "</svg>" in svg.read_text(encoding="utf-8"))
         assert str(svg) in done.stdout  # listed with the files written
 
 
 def test_a_wrong_option_is_refused():
-    done = subprocess.run([sys.executable, "-m", "demos", "--bogus"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "demos", "--bogus"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
     assert done.returncode == 2 and "--bogus" in done.stderr
 
 
@@ -396,9 +411,11 @@ def test_one_demo_at_a_time_finds_what_two_at_a_time_find(toured, tmp_path):
         assert [w.path.relative_to(tmp_path) for w in alone.written] == \
             [w.path.relative_to(toured[2]) for w in parallel.written]
     verdicts = [(row["id"], row["verdict"], row["pictures"]) for row in claims_of(tmp_path)["claims"]]
-    assert verdicts == [(row["id"], row["verdict"], row["pictures"]) for row in claims_of(toured[2])["claims"]]
+    assert verdicts == [(row["id"], row["verdict"], row["pictures"])
+                        for row in claims_of(toured[2])["claims"]]
     same = importlib.import_module("demos.initialization").NAME
-    assert [f.text for f in results[DEMOS.index(same)].findings] == [f.text for f in toured[0][same].findings]
+    assert ([f.text for f in results[DEMOS.index(same)].findings]
+            == [f.text for f in toured[0][same].findings])
 
 
 @pytest.mark.parametrize("jobs", [0, -1, 1.5, True, "2"])
@@ -412,7 +429,8 @@ def test_jobs_on_the_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "demos", "--jobs", "0", "--out", str(tmp_path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--jobs must be at least 1, not 0" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "demos", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "demos", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
     assert "--jobs N" in done.stdout
 
 
@@ -421,7 +439,8 @@ def test_ctrl_c_ends_the_tour_and_its_worker_processes(tmp_path):
     import signal
     import time
 
-    tour_process = subprocess.Popen([sys.executable, "-m", "demos", "--quick", "--no-progress", "--out", str(tmp_path)],
+    tour_process = subprocess.Popen([sys.executable, "-m", "demos", "--quick", "--no-progress", "--out",
+                                     str(tmp_path)],
                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     workers: set[int] = set()
     deadline = time.monotonic() + 60

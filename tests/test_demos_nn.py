@@ -48,7 +48,8 @@ def test_optimizer_paths_numbers_are_the_walks_they_report(paths):
         again = optimizer_paths.walk("bowl", optimizer_paths.STARTS["bowl"], name, row["lr"], steps)
         assert optimizer_paths.height("bowl", again[-1]) == row["loss"]
         assert row["lr"] in optimizer_paths.learning_rates(optimizer_paths.QUICK["grid"])
-    assert found["bowl: best"]["best_loss"] == min(found[f"bowl: {n}"]["loss"] for n in optimizer_paths.OPTIMISERS)
+    assert found["bowl: best"]["best_loss"] == min(found[f"bowl: {n}"]["loss"]
+                                                   for n in optimizer_paths.OPTIMISERS)
 
 
 def test_on_the_elongated_bowl_plain_sgd_is_the_slowest_and_adaptive_or_momentum_methods_win(paths):

@@ -67,7 +67,8 @@ def test_the_measurements_behind_the_verdicts(ran):
         assert values["C24"]["crossed"] == values["C24"]["steps"] and values["C24"]["climbed"]
         assert values["C24"]["overshoot_converge"] == [0.6, 0.9]
     elif demo == "optimizers":
-        assert values["C25"]["cost_ratio"] < 0.5 and values["C25"]["sgd_rises"] > values["C25"]["gd_rises"] + 0.1
+        assert (values["C25"]["cost_ratio"] < 0.5
+                and values["C25"]["sgd_rises"] > values["C25"]["gd_rises"] + 0.1)
         assert -1.3 < values["C27"]["slope"] < -0.7 and values["C27"]["linearity"] < 1e-12
         assert values["C27"]["vectorised_cost"] < 2 < values["C27"]["engine_cost"]
         wins = values["C28"]["mini_wins"]

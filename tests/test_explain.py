@@ -110,7 +110,8 @@ def test_every_box_is_laid_out_for_the_longest_text_it_will_show():
     group = re.search(r"<title>x</title>(.*?)</g>", text, re.S).group(1)
     assert "grad 27.0 (2 of 3 terms)" in group or "grad 18.0 (2 of 3 terms)" in group
     data = data_of(text)
-    x_changes = [change[2] for m in data["moments"] for change in m["set"] if change[0] == 0 and change[1] == 2]
+    x_changes = [change[2] for m in data["moments"] for change in m["set"]
+                 if change[0] == 0 and change[1] == 2]
     assert x_changes[-1] == "grad 27.0" and len(x_changes) == 3
 
 
@@ -175,7 +176,8 @@ def test_a_100_factor_product_builds_its_page_in_a_few_seconds():
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True, text=True,
+                          timeout=60)
 
 
 def test_the_cli_html_and_quiz_write_explains_page(tmp_path):

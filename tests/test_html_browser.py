@@ -1,4 +1,5 @@
-"""The step-through page in headless Chromium: one layout, forward then backward, the quiz, zoom, label size."""
+"""The step-through page in headless Chromium: one layout, forward then backward, the quiz, zoom,
+label size."""
 
 import json
 import re
@@ -54,7 +55,8 @@ BOXES = """return Array.from(document.querySelectorAll('#graph g.node')).map(g =
   const shape = g.querySelector('polygon, ellipse, path').getBBox();
   return [g.querySelector('title').textContent, shape.x, shape.y, shape.width, shape.height];
 });"""
-FOCUS = "const g = document.querySelector('#graph g.node.focus'); return g ? g.querySelector('title').textContent : null"
+FOCUS = ("const g = document.querySelector('#graph g.node.focus'); "
+         "return g ? g.querySelector('title').textContent : null")
 
 
 def test_every_box_holds_still_and_the_walk_is_forward_then_backward(browser, tmp_path):
@@ -87,11 +89,13 @@ def test_labels_are_at_least_11_px_for_a_2_2_1_network_at_1280_by_800(browser, t
     open_page(browser, tmp_path, mlp_output())
     assert browser.execute_script("return window.innerWidth") <= 1280
     heights = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#graph svg text')).map(t => t.getBoundingClientRect().height)")
+        "return Array.from(document.querySelectorAll('#graph svg text'))"
+        ".map(t => t.getBoundingClientRect().height)")
     assert len(heights) > 40 and min(heights) >= 11
     press(browser, "l")  # large type, for projectors
     larger = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#graph svg text')).map(t => t.getBoundingClientRect().height)")
+        "return Array.from(document.querySelectorAll('#graph svg text'))"
+        ".map(t => t.getBoundingClientRect().height)")
     assert min(larger) > min(heights) * 1.4
 
 
@@ -100,9 +104,10 @@ def test_zoomed_the_graph_scrolls_to_follow_the_step(browser, tmp_path):
 
     open_page(browser, tmp_path, mlp_output())
     press(browser, "z")
-    inside = """const g = document.querySelector('#graph g.node.focus'); if (!g) return null;
+    inside = ("""const g = document.querySelector('#graph g.node.focus'); if (!g) return null;
       const box = g.getBoundingClientRect(), view = document.getElementById('graph').getBoundingClientRect();
-      return box.left >= view.left && box.right <= view.right && box.top >= view.top && box.bottom <= view.bottom;"""
+      return box.left >= view.left && box.right <= view.right && box.top >= view.top """
+              "&& box.bottom <= view.bottom;")
     scrolled = set()
     for _ in range(45):
         press(browser, Keys.ARROW_RIGHT)
@@ -186,5 +191,6 @@ def test_two_pages_inline_in_one_notebook_output_each_step_on_their_own(browser,
     browser.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
     assert browser.find_element("id", "headline").text.startswith("tanh1 = tanh(x)")
     browser.switch_to.default_content()
-    inner = browser.execute_script("return arguments[0].contentDocument.documentElement.scrollHeight", frames[1])
+    inner = browser.execute_script("return arguments[0].contentDocument.documentElement.scrollHeight",
+                                   frames[1])
     assert abs(frames[1].size["height"] - inner) < 40  # the frame grew to hold its page

@@ -89,7 +89,8 @@ def test_learning_rate_far_off(lr, word):
     suggested = float(first.advice.split("try lr about ")[1].split(" ")[0])
     assert first.measured / lr * suggested == pytest.approx(target, rel=0.05)
     measured = [f.measured for f in ratios]
-    assert report.suggested_lr == pytest.approx(lr * target / math.sqrt(min(measured) * max(measured)), rel=1e-12)
+    assert report.suggested_lr == pytest.approx(lr * target / math.sqrt(min(measured) * max(measured)),
+                                                rel=1e-12)
     cured = nn.diagnose(healthy(), X, Y, loss="cross_entropy", lr=report.suggested_lr)
     assert all(f.ok for f in cured.findings if f.name.startswith("update/weight"))
     assert nn.diagnose(healthy(), X, Y, loss="cross_entropy", lr=0.1).suggested_lr is None
@@ -119,7 +120,8 @@ def test_text_and_html():
         neuron.b.data = -100.0
     report = nn.diagnose(model, X, Y, loss="cross_entropy", lr=0.1)
     text = str(report)
-    assert text.splitlines()[0].startswith(f"nn.diagnose: {len(report.failed)} of {len(report.findings)} checks failed")
+    assert text.splitlines()[0].startswith(f"nn.diagnose: {len(report.failed)} of {len(report.findings)} "
+                                           "checks failed")
     assert "FAIL  dead ReLUs" in text and "-> most ReLUs never fire" in text
     assert len(text.splitlines()) == 1 + len(report.findings) + len(report.failed)
     page = report._repr_html_()

@@ -1,4 +1,5 @@
-"""nn.fit's round-2 options: optimizer=, weight_decay=, validation=, callbacks=, patience=, the bar and summary."""
+"""nn.fit's round-2 options: optimizer=, weight_decay=, validation=, callbacks=, patience=, the bar and
+summary."""
 
 import sys
 import types
@@ -151,7 +152,8 @@ def test_patience_stops_when_the_validation_loss_stops_improving():
 
 def test_a_summary_line_is_printed_when_progress_is_on(capsys):
     X, y = nn.data.moons(n=20, seed=0)
-    history = nn.fit(nn.MLP(2, [2], seed=0), X, y, loss="cross_entropy", epochs=2, validation=(X, y), desc="moons")
+    history = nn.fit(nn.MLP(2, [2], seed=0), X, y, loss="cross_entropy", epochs=2, validation=(X, y),
+                     desc="moons")
     out = capsys.readouterr().out
     assert out == f"moons: {history.summary()}\n"
     assert f"loss {history.loss[-1]:.4g}" in out and f"accuracy {history.accuracy[-1]:.3f}" in out

@@ -57,7 +57,8 @@ def test_xavier_depends_on_fan_out_but_lecun_does_not():
     wide = statistics.stdev(flat(init.xavier_normal(400, 400, random.Random(4))))
     assert narrow == pytest.approx(math.sqrt(2 / 410), rel=0.05)
     assert wide == pytest.approx(math.sqrt(2 / 800), rel=0.05)
-    assert statistics.stdev(flat(init.lecun_normal(10, 400, random.Random(4)))) == pytest.approx(0.05, rel=0.05)
+    assert (statistics.stdev(flat(init.lecun_normal(10, 400, random.Random(4))))
+            == pytest.approx(0.05, rel=0.05))
 
 
 def test_zeros_and_constant():

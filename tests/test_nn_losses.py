@@ -105,7 +105,8 @@ def test_mae_and_huber_at_their_kinks_match_pytorch():
     preds, targets = [1.0, 2.0, -1.0, 3.0], [1.0, 1.0, 0.0, 2.0]  # d = 0, 1, -1, 1
     t = torch.tensor(targets, dtype=torch.float64)
     check(losses.mae, torch_grads(lambda x, _: F.l1_loss(x, t), preds, targets), preds, targets)
-    check(losses.huber, torch_grads(lambda x, _: F.huber_loss(x, t, delta=1.0), preds, targets), preds, targets)
+    check(losses.huber, torch_grads(lambda x, _: F.huber_loss(x, t, delta=1.0), preds, targets), preds,
+          targets)
 
 
 @settings(max_examples=30, deadline=None)
@@ -128,7 +129,8 @@ def test_binary_cross_entropy_with_logits_matches_pytorch_for_any_logit(pairs):
     torch = pytest.importorskip("torch")
     logits, targets = [z for z, _ in pairs], [t for _, t in pairs]
     t = torch.tensor(targets, dtype=torch.float64)
-    theirs = torch_grads(lambda x, _: torch.nn.functional.binary_cross_entropy_with_logits(x, t), logits, targets)
+    theirs = torch_grads(lambda x, _: torch.nn.functional.binary_cross_entropy_with_logits(x, t), logits,
+                         targets)
     check(losses.binary_cross_entropy_with_logits, theirs, logits, targets)
 
 
@@ -136,7 +138,8 @@ def test_binary_cross_entropy_with_logits_all_extremes_at_once():
     torch = pytest.importorskip("torch")
     targets = [float(i % 2) for i in range(len(LOGITS))]
     t = torch.tensor(targets, dtype=torch.float64)
-    theirs = torch_grads(lambda x, _: torch.nn.functional.binary_cross_entropy_with_logits(x, t), LOGITS, targets)
+    theirs = torch_grads(lambda x, _: torch.nn.functional.binary_cross_entropy_with_logits(x, t), LOGITS,
+                         targets)
     check(losses.binary_cross_entropy_with_logits, theirs, LOGITS, targets)
 
 
@@ -164,7 +167,8 @@ def test_cross_entropy_matches_pytorch(classes, batch, data):
 
 
 def test_cross_entropy_extreme_logits_match_pytorch():
-    check_cross_entropy([[1000.0, -1000.0], [-1000.0, 1000.0], [1000.0, 1000.0], [0.0, -1000.0]], [1, 1, 0, 1])
+    check_cross_entropy([[1000.0, -1000.0], [-1000.0, 1000.0], [1000.0, 1000.0], [0.0, -1000.0]],
+                        [1, 1, 0, 1])
 
 
 @settings(max_examples=20, deadline=None)

@@ -178,7 +178,8 @@ def torch_mlp(mlp, torch):
     for layer in mlp.layers:
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
+            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons],
+                                             dtype=torch.float64))
             linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
         linears.append((linear, functions[layer.activation]))
 

@@ -138,7 +138,8 @@ def torch_copy(torch, model):
     for layer in model.layers:
         linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
         with torch.no_grad():
-            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
+            linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons],
+                                             dtype=torch.float64))
             linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
         layers.append(linear)
     return layers
@@ -331,8 +332,10 @@ def test_docstrings_state_the_update_rules():
     (lambda p: nn.optim.RMSprop(p, momentum=1.0), r"RMSprop: momentum must lie in \[0, 1\)"),
     (lambda p: nn.optim.Adagrad(p, lr=0.0), r"Adagrad: lr must be a positive"),
     (lambda p: nn.optim.StepLR(SGD(p, lr=0.1), step_size=0), r"StepLR: step_size must be at least 1"),
-    (lambda p: nn.optim.ExponentialLR(SGD(p, lr=0.1), gamma=1.5), r"ExponentialLR: gamma must lie in \(0, 1\]"),
-    (lambda p: nn.optim.CosineAnnealingLR(SGD(p, lr=0.1), T_max=0), r"CosineAnnealingLR: T_max must be at least 1"),
+    (lambda p: nn.optim.ExponentialLR(SGD(p, lr=0.1), gamma=1.5),
+     r"ExponentialLR: gamma must lie in \(0, 1\]"),
+    (lambda p: nn.optim.CosineAnnealingLR(SGD(p, lr=0.1), T_max=0),
+     r"CosineAnnealingLR: T_max must be at least 1"),
     (lambda p: nn.optim.CosineAnnealingLR(SGD(p, lr=0.1), T_max=5, eta_min=-1),
      r"CosineAnnealingLR: eta_min must be a finite number >= 0"),
     (lambda p: nn.optim.clip_grad_norm(p, -1.0), r"clip_grad_norm: max_norm must be a finite number >= 0"),

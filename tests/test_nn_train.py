@@ -84,7 +84,8 @@ def test_fit_on_moons_reaches_high_accuracy():
 ])
 def test_fit_binary_classifiers_one_output_reach_high_accuracy(loss, output_activation, targets):
     X, y = nn.data.moons(n=60, noise=0.05, seed=1)
-    model = nn.MLP(2, [12, 12, 1], activation="tanh", output_activation=output_activation, init="xavier", seed=1)
+    model = nn.MLP(2, [12, 12, 1], activation="tanh", output_activation=output_activation, init="xavier",
+                   seed=1)
     history = nn.fit(model, X, targets(y), loss=loss, lr=0.2, momentum=0.9, batch_size=10, epochs=40, seed=1,
                      progress=False)
     assert history.accuracy[-1] >= 0.9
@@ -132,7 +133,8 @@ def test_a_callable_loss_gets_values_for_one_output_and_lists_otherwise():
     seen = []
 
     def loss(outputs, targets):
-        seen.append(Value if isinstance(outputs[0], Value) else list if isinstance(outputs[0], list) else None)
+        seen.append(Value if isinstance(outputs[0], Value)
+                    else list if isinstance(outputs[0], list) else None)
         return nn.losses.mse(outputs, targets)
 
     X = [[0.0, 1.0], [1.0, 0.0]]
@@ -176,7 +178,8 @@ def test_fit_restores_the_garbage_collector(enabled):
     ({"y": [0, 1, 2]}, ValueError, "X has 4 samples but y has 3"),
     ({"X": [], "y": []}, ValueError, "empty"),
     ({"loss": "cross_entropi"}, ValueError, "unknown loss 'cross_entropi'.*'mse'.*'cross_entropy'"),
-    ({"loss": "cross_entropy", "y": [0, 1, 2, 1]}, ValueError, r"targets\[2\] = 2 is out of range for 2 classes"),
+    ({"loss": "cross_entropy", "y": [0, 1, 2, 1]}, ValueError,
+     r"targets\[2\] = 2 is out of range for 2 classes"),
     ({"loss": "cross_entropy", "y": [0, 1, 0.5, 1]}, ValueError, "class index"),
     ({"lr": 0.0}, ValueError, "lr must be a positive"),
     ({"lr": -1}, ValueError, "lr must be a positive"),
@@ -202,7 +205,8 @@ def test_a_bad_target_late_in_the_data_is_found_before_the_first_step():
     before = params(model)
     X = [[0.0, 1.0]] * 10
     with pytest.raises(ValueError, match=r"targets\[9\]"):
-        nn.fit(model, X, [1] * 9 + [2], loss="binary_cross_entropy", batch_size=1, shuffle=False, progress=False)
+        nn.fit(model, X, [1] * 9 + [2], loss="binary_cross_entropy", batch_size=1, shuffle=False,
+               progress=False)
     assert params(model) == before
 
 

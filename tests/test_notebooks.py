@@ -24,7 +24,8 @@ def execute(path: pathlib.Path, tmp_path: pathlib.Path):
 
 
 def outputs(notebook, kind: str) -> list:
-    return [output for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == kind]
+    return [output for cell in notebook.cells for output in cell.get("outputs", [])
+            if output.output_type == kind]
 
 
 def test_the_lecture_comes_as_five_notebooks():

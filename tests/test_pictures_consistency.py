@@ -24,7 +24,8 @@ def test_the_output_is_o_in_the_forward_picture_the_backward_picture_and_every_f
     forward = draw(o, show_grad=False).source
     steps = backward_steps(o)
     o.backward()
-    pictures = [forward, draw(o, edge_labels=True).source] + [frame(o, steps, n).source for n in range(len(steps) + 1)]
+    pictures = ([forward, draw(o, edge_labels=True).source]
+                + [frame(o, steps, n).source for n in range(len(steps) + 1)])
     assert all(names_in(source) == names_in(forward) for source in pictures)
     assert "o" in names_in(forward) and "tanh1" not in " ".join(pictures)
 
@@ -44,7 +45,8 @@ def test_the_legend_explains_the_red_marks_of_a_frame():
     o = neuron()
     steps = backward_steps(o)
     o.backward()
-    legend = [line for line in frame(o, steps, 3).source.splitlines() if line.lstrip().startswith("legend")][0]
+    legend = [line for line in frame(o, steps, 3).source.splitlines()
+              if line.lstrip().startswith("legend")][0]
     assert "red: this step's edge and the value receiving it" in legend
     assert "red border: the value passing its gradient down" in legend
     plain = [line for line in draw(o).source.splitlines() if line.lstrip().startswith("legend")][0]
@@ -74,11 +76,13 @@ def test_frames_are_laid_out_once_every_node_in_the_same_place_and_size():
     assert len(pictures) == len(steps) + 1
 
     def boxes(source):
-        return sorted(re.findall(r"^\s+(\S+) \[.*?(height=\S+) .*?(pos=\"[^\"]+\").*?(width=\S+)", source, re.M))
+        return sorted(re.findall(r"^\s+(\S+) \[.*?(height=\S+) .*?(pos=\"[^\"]+\").*?(width=\S+)", source,
+                                 re.M))
 
     first = boxes(pictures[0].source)
     assert len(first) >= 10 and all(boxes(picture.source) == first for picture in pictures)
-    assert len({boxes(picture.source) and picture.source for picture in pictures}) == len(pictures)  # texts differ
+    # texts differ
+    assert len({boxes(picture.source) and picture.source for picture in pictures}) == len(pictures)
     sizes = {struct.unpack(">II", render(picture, "png")[16:24]) for picture in pictures[:3]}
     assert len(sizes) == 1  # the same width and height in pixels
 

@@ -31,7 +31,8 @@ def test_a_hostile_label_renders_to_png_and_svg(label):
     assert all(c in svg for c in printable)  # what can be shown still is
 
 
-@pytest.mark.parametrize("label", ["a\x00b", "x\ud800y", "w\ufffe", "\\" * 50], ids=["nul", "surrogate", "fffe", "bs"])
+@pytest.mark.parametrize("label", ["a\x00b", "x\ud800y", "w\ufffe", "\\" * 50],
+                         ids=["nul", "surrogate", "fffe", "bs"])
 def test_a_hostile_label_renders_in_every_frame(label):
     x = Value(0.5, label=label)
     y = x * 3.0

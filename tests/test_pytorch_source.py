@@ -101,7 +101,8 @@ def test_one_line_per_node_each_from_its_row():
     # every torch function the code calls is named in the PyTorch column of the rule table
     allowed = {text for table in rules.TABLES for rule in table.values() if isinstance(rule.pytorch, str)
                for text in [rule.pytorch.split("(")[0]] if text.startswith("torch.")}  # fmt: skip
-    called = {word.split("(")[0] for line in op_lines for word in line.split(" = ", 1)[1].split() if "torch." in word}
+    called = {word.split("(")[0] for line in op_lines for word in line.split(" = ", 1)[1].split()
+              if "torch." in word}
     assert called and called <= allowed
 
 
@@ -129,7 +130,8 @@ def test_an_op_without_a_pytorch_form_is_refused_by_name():
     before = set(rules.UNARY)
     try:
         softsign = define_op("softsign_for_test", forward=lambda u: u / (1 + abs(u)),
-                             local=lambda u, out: 1 / (1 + abs(u)) ** 2, formula="d/du = 1/(1+|u|)^2")  # fmt: skip
+                             local=lambda u, out: 1 / (1 + abs(u)) ** 2,
+                             formula="d/du = 1/(1+|u|)^2")  # fmt: skip
         with pytest.raises(ValueError, match="softsign_for_test.*no PyTorch form"):
             to_pytorch_source(softsign(x), [x])
     finally:

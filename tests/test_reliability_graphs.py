@@ -45,7 +45,8 @@ instruction = st.one_of(
     st.tuples(st.sampled_from([op + "_num" for op in sorted(BINARY)]), st.tuples(pick),
               st.tuples(st.sampled_from(NUMBER_OPERANDS), st.booleans())),  # (number, number on the left?)
     st.tuples(st.just("sum"), st.lists(pick, min_size=1, max_size=6).map(tuple), st.none()),
-    st.tuples(st.just("dot"), st.lists(pick, min_size=2, max_size=7).map(tuple), st.booleans()),  # k: with bias?
+    st.tuples(st.just("dot"), st.lists(pick, min_size=2, max_size=7).map(tuple),
+              st.booleans()),  # k: with bias?
 )
 programs = st.tuples(
     st.lists(st.tuples(st.floats(0.05, 2.0), st.sampled_from([-1.0, 1.0])).map(lambda p: p[0] * p[1]),
@@ -63,7 +64,8 @@ def ours(op: str, args: list, k):
         return BINARY_OPERATORS[op](*args)
     if op.endswith("_num"):
         number, left = k
-        return BINARY_OPERATORS[op[:-4]](number, args[0]) if left else BINARY_OPERATORS[op[:-4]](args[0], number)
+        return (BINARY_OPERATORS[op[:-4]](number, args[0]) if left
+                else BINARY_OPERATORS[op[:-4]](args[0], number))
     if op == "sum":
         return total(args)
     if op == "dot":
@@ -87,7 +89,8 @@ def theirs(op: str, args: list, k):
     if op.endswith("_num"):
         number, left = k
         number = torch.tensor(number, dtype=torch.float64)
-        return BINARY_OPERATORS[op[:-4]](number, args[0]) if left else BINARY_OPERATORS[op[:-4]](args[0], number)
+        return (BINARY_OPERATORS[op[:-4]](number, args[0]) if left
+                else BINARY_OPERATORS[op[:-4]](args[0], number))
     if op == "sum":
         return torch.stack(args).sum()
     if op == "dot":

@@ -50,9 +50,11 @@ def setups(draw):
     elif loss == "hinge":
         y = draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=batch, max_size=batch))
     elif loss.startswith("binary"):
-        y = draw(st.lists(st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1)), min_size=batch, max_size=batch))
+        y = draw(st.lists(st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0, 1)), min_size=batch,
+                          max_size=batch))
     else:
-        y = draw(st.lists(st.lists(st.floats(-2, 2), min_size=nout, max_size=nout), min_size=batch, max_size=batch))
+        y = draw(st.lists(st.lists(st.floats(-2, 2), min_size=nout, max_size=nout), min_size=batch,
+                          max_size=batch))
     return dict(
         loss=loss, nin=nin, nouts=[*hidden, nout], activation=draw(st.sampled_from(HIDDEN)),
         output_activation=draw(st.sampled_from(outputs)), X=X, y=y, seed=draw(st.integers(0, 2**16)),
@@ -98,7 +100,8 @@ def torch_model(model):
     """Each layer's weights (nout x nin) and biases as float64 leaves, in parameters() order."""
     layers = []
     for layer in model.layers:
-        W = torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64, requires_grad=True)
+        W = torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64,
+                         requires_grad=True)
         b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64, requires_grad=True)
         layers.append((W, b, layer.activation))
     return layers
@@ -158,11 +161,13 @@ def test_random_mlp_outputs_loss_gradients_and_sgd_steps_match_pytorch(setup):
         if setup["loss"] in ("mae", "huber", "hinge"):  # a term at the kink of |d| or relu(1 - ys)
             residuals = [abs(o.data - t) for row, ts in zip(outputs, setup["y"]) if isinstance(ts, list)
                          for o, t in zip(row, ts)]
-            margins = [abs(1 - t * row[0].data) for row, t in zip(outputs, setup["y"]) if setup["loss"] == "hinge"]
+            margins = [abs(1 - t * row[0].data) for row, t in zip(outputs, setup["y"])
+                       if setup["loss"] == "hinge"]
             delta = setup["delta"] if setup["loss"] == "huber" else 0.0
             if any(r < 1e-9 or abs(r - delta) < 1e-9 for r in residuals) or any(m < 1e-9 for m in margins):
                 return
-        if setup["loss"] == "binary_cross_entropy" and any(not 1e-12 < row[0].data < 1 - 1e-12 for row in outputs):
+        if setup["loss"] == "binary_cross_entropy" and any(not 1e-12 < row[0].data < 1 - 1e-12
+                                                           for row in outputs):
             return  # a saturated sigmoid: ours refuses p = 0 or 1, torch clamps the log (both documented)
         assert close(loss.data, t_loss.item(), 1e-9), (step, loss.data, t_loss.item())
         ours_opt.zero_grad()

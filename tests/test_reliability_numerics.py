@@ -158,7 +158,8 @@ def test_bce_with_logits_is_exact_at_huge_logits(z, target):
 
 def test_softmax_log_softmax_and_cross_entropy_are_stable_at_1e4():
     logits = [1e4, -1e4, 0.0]
-    assert [v.data for v in nn.softmax(logits)] == torch.softmax(torch.tensor(logits, dtype=torch.float64), 0).tolist()
+    assert ([v.data for v in nn.softmax(logits)]
+            == torch.softmax(torch.tensor(logits, dtype=torch.float64), 0).tolist())
     assert [v.data for v in nn.log_softmax(logits)] == [0.0, -2e4, -1e4]
     for target in range(3):
         row = [Value(z) for z in logits]
@@ -179,11 +180,23 @@ def test_log_sum_exp_of_equal_huge_logits_is_exact():
     assert [v.grad for v in row] == pytest.approx([1 / 3 - 1, 1 / 3, 1 / 3], rel=1e-14)
 
 
-@pytest.mark.parametrize("op", ["neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "leaky_relu", "sin", "cos"])
+@pytest.mark.parametrize("op", [
+    "neg",
+    "abs",
+    "exp",
+    "log",
+    "sqrt",
+    "tanh",
+    "sigmoid",
+    "leaky_relu",
+    "sin",
+    "cos",
+])
 def test_nan_propagates_through_every_op_as_pytorch(op):
     apply = {"neg": lambda v: -v, "abs": abs}.get(op) or getattr(Value, op)
     ours = apply(Value(NAN)).data
-    f_torch = {"neg": torch.neg, "leaky_relu": F.leaky_relu, "sigmoid": torch.sigmoid}.get(op, getattr(torch, op, None))
+    f_torch = {"neg": torch.neg, "leaky_relu": F.leaky_relu, "sigmoid": torch.sigmoid}.get(
+        op, getattr(torch, op, None))
     assert math.isnan(ours) and math.isnan(f_torch(torch.tensor(NAN, dtype=torch.float64)).item())
 
 

@@ -51,7 +51,8 @@ def test_named_rules_use_the_operands_names_never_the_letter_x_for_times():
     assert rules[("add1", "mul1")] == "d(mul1 + pow1)/d mul1 = 1"
     x = Value(2.0, label="x")
     squared = backward_steps(x * x)
-    assert [s.named_rule for s in squared] == ["d(a×b)/da = b, with a = b = x", "d(a×b)/db = a, with a = b = x"]
+    assert [s.named_rule for s in squared] == ["d(a×b)/da = b, with a = b = x",
+                                               "d(a×b)/db = a, with a = b = x"]
     swapped = backward_steps(b * a)  # letters and names that coincide are substituted at once
     assert [s.named_rule for s in swapped] == ["d(b × a)/db = a", "d(b × a)/da = b"]
     for step in steps + squared:
@@ -120,7 +121,8 @@ def test_gradients_at_shows_the_running_sums():
 
 
 def test_format_number():
-    assert [format_number(v) for v in (1.0, 0.5, -2.0, 1e-12, 0.1 + 0.2)] == ["1.0", "0.5", "-2.0", "1e-12", "0.3"]
+    assert ([format_number(v) for v in (1.0, 0.5, -2.0, 1e-12, 0.1 + 0.2)]
+            == ["1.0", "0.5", "-2.0", "1e-12", "0.3"])
 
 
 def test_rejects_non_values():

@@ -46,7 +46,8 @@ def test_to_torch_same_outputs_and_gradients(activation, output_activation):
     module = nn.to_torch(model)
     X = _inputs(6, 3, seed=1)
     outputs, torch_out, loss, torch_loss = _mse_loss_both(model, module, X, torch)
-    assert [o.data for out in outputs for o in out] == pytest.approx(torch_out.flatten().tolist(), abs=1e-12, rel=0)
+    assert [o.data for out in outputs for o in out] == pytest.approx(torch_out.flatten().tolist(), abs=1e-12,
+                                                                     rel=0)
     assert loss.data == pytest.approx(torch_loss.item(), abs=1e-12, rel=0)
     grads = [p.grad for p in model.parameters()]
     assert any(g != 0 for g in grads)
@@ -74,7 +75,8 @@ def test_to_torch_of_a_layer_and_a_neuron():
     layer = nn.Layer(3, 2, activation="tanh", seed=3)
     assert [type(m).__name__ for m in nn.to_torch(layer)] == ["Linear", "Tanh"]
     expected = [v.data for v in layer(x)]
-    assert nn.to_torch(layer)(torch.tensor(x, dtype=torch.float64)).tolist() == pytest.approx(expected, abs=1e-12)
+    assert (nn.to_torch(layer)(torch.tensor(x, dtype=torch.float64)).tolist()
+            == pytest.approx(expected, abs=1e-12))
     neuron = nn.Neuron(3, activation="sigmoid", seed=3)
     out = nn.to_torch(neuron)(torch.tensor(x, dtype=torch.float64))
     assert out.tolist() == pytest.approx([neuron(x).data], abs=1e-12)
@@ -104,7 +106,8 @@ def test_from_torch_same_outputs_and_gradients(activation, output_activation):
     assert [layer.nout for layer in model.layers] == [6, 3]
     X = _inputs(5, 4, seed=2)
     outputs, torch_out, loss, torch_loss = _mse_loss_both(model, module, X, torch)
-    assert [o.data for out in outputs for o in out] == pytest.approx(torch_out.flatten().tolist(), abs=1e-12, rel=0)
+    assert [o.data for out in outputs for o in out] == pytest.approx(torch_out.flatten().tolist(), abs=1e-12,
+                                                                     rel=0)
     assert [p.grad for p in model.parameters()] == pytest.approx(_torch_grads(module), abs=1e-10, rel=0)
 
 
@@ -117,7 +120,8 @@ def test_round_trip_and_cross_entropy_gradients():
     X, y = _inputs(7, 4, seed=3), [0, 1, 2, 1, 0, 2, 2]
     loss = losses.cross_entropy([back(x) for x in X], y)
     loss.backward()
-    torch_loss = torch.nn.functional.cross_entropy(module(torch.tensor(X, dtype=torch.float64)), torch.tensor(y))
+    torch_loss = torch.nn.functional.cross_entropy(module(torch.tensor(X, dtype=torch.float64)),
+                                                   torch.tensor(y))
     torch_loss.backward()
     assert loss.data == pytest.approx(torch_loss.item(), abs=1e-12, rel=0)
     assert [p.grad for p in back.parameters()] == pytest.approx(_torch_grads(module), abs=1e-10, rel=0)

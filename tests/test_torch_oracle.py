@@ -67,9 +67,11 @@ def run_torch(op: str, args: list, k):
 instruction = st.one_of(
     st.tuples(st.sampled_from(UNARY_OPS), st.lists(st.integers(0, 100), min_size=1, max_size=1), st.none()),
     st.tuples(st.just("pow"), st.lists(st.integers(0, 100), min_size=1, max_size=1), st.sampled_from(POWERS)),
-    st.tuples(st.sampled_from(sorted(BINARY)), st.lists(st.integers(0, 100), min_size=2, max_size=2), st.none()),
+    st.tuples(st.sampled_from(sorted(BINARY)), st.lists(st.integers(0, 100), min_size=2, max_size=2),
+              st.none()),
     st.tuples(st.just("sum"), st.lists(st.integers(0, 100), min_size=1, max_size=5), st.none()),
-    st.tuples(st.just("dot"), st.lists(st.integers(0, 100), min_size=3, max_size=7).filter(lambda x: len(x) % 2), st.none()),
+    st.tuples(st.just("dot"),
+              st.lists(st.integers(0, 100), min_size=3, max_size=7).filter(lambda x: len(x) % 2), st.none()),
 )
 programs = st.tuples(
     st.lists(st.floats(-2.0, 2.0).filter(lambda x: abs(x) > 0.1), min_size=1, max_size=4),
@@ -99,7 +101,8 @@ def build(program, make_leaf, run):
         if op == "**" and _data(args[0]) <= 0:
             continue  # d/db a**b is nan or masked for a <= 0: tested by hand in test_ops.py
         if op == "**" and _data(args[1]) == 0:
-            continue  # PyTorch's pow double-backward is wrong at an exponent of exactly 0 (test_reliability_numerics)
+            continue  # PyTorch's pow double-backward is wrong at an exponent of exactly 0
+            # (test_reliability_numerics)
         if op in ("pow", "sqrt") and _data(args[0]) == 0:
             continue  # a pole: the first derivative is inf (tested by hand), the second is not compared
         if op == "/" and abs(_data(args[1])) < 1e-3:

@@ -47,88 +47,113 @@ MUTMUT = [sys.executable, "-m", "mutmut"]
 
 # mutmut's exit codes of a mutant's test run -> what it means
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
-          35: "suspicious", 36: "timeout", 37: "type check", -24: "timeout", 24: "timeout", 152: "timeout",
-          255: "timeout", -11: "segfault", -9: "segfault", 2: "interrupted", None: "not checked"}  # as mutmut.stats
+          35: "suspicious", 36: "timeout", 37: "type check", -24: "timeout", 24: "timeout",
+          152: "timeout", 255: "timeout", -11: "segfault", -9: "segfault", 2: "interrupted",
+          None: "not checked"}  # as mutmut.stats
 FIRST = ["autograd.rules*", "nn.losses*", "nn.optim*", "autograd.backward*", "autograd.engine*"]
 DETECTED = {"killed", "timeout", "segfault", "type check", "killed by hand"}
 
 
 # Survivors judged equivalent (or not switchable by mutmut), with the reason. Names are those of
 # the run on the committed tree (mutmut numbers mutants per function: a changed function renumbers).
-STRICT_ZIP = "zip(..., strict=True) -> strict=False/None: the lengths were checked equal just before"
-VALUE_ORDER = "x stays a Value instead of x.data: Value's < > <= >= compare .data, so every branch is the same"
+STRICT_ZIP = ("zip(..., strict=True) -> strict=False/None: the lengths were checked equal "
+              "just before")
+VALUE_ORDER = ("x stays a Value instead of x.data: Value's < > <= >= compare .data, so every branch "
+               "is the same")
 EQUIVALENT = {
-    r"autograd\.rules\.x__trig__mutmut_[1-4]$": "sin/cos forward made by a factory when rules.py is imported: mutmut "
-        "switches mutants on at call time, after import, so never here; applied by hand each is killed (RELIABILITY.md)",
-    r"autograd\.rules\.x__power_local__mutmut_(17|18|21)$": "n+1 / n-2 instead of n-1 in the odd-power test: "
-        "same integrality and parity",
-    r"autograd\.rules\.x__(exponent_local__mutmut_8|sign__mutmut_3|leaky_step__mutmut_3|step__mutmut_3)$": VALUE_ORDER,
-    r"autograd\.rules\.x__dot__mutmut_10$": "xs[n:3n] instead of xs[n:2n]: map() stops at the n weights anyway",
-    r"autograd\.rules\.x__relu__mutmut_4$": "x < 0 instead of x <= 0: relu(-0.0) becomes -0.0 (as PyTorch) instead of "
-        "0.0, the same number",
-    r"autograd\.rules\.x__safe_div__mutmut_(6|8)$": "the 0/0 -> nan branch: the table only divides 1.0 or 0.5 by 0",
-    r"autograd\.rules\.x__safe_div__mutmut_(10|19)$": "inf / +-1 or inf * +-2 instead of inf * +-1: the same signed inf",
-    r"autograd\.rules\.x__sigmoid__mutmut_1$": "x > 0 instead of x >= 0: at 0 both forms give exactly 0.5",
-    r"autograd\.rules\.x__number__mutmut_3$": "str(None) for a non-number: the only non-number constant is None",
-    r"autograd\.rules\.x_formula__mutmut_11$": "min(slot // k, 3): slot // k is at most 2 for dot's 2k+1 operands",
+    r"autograd\.rules\.x__trig__mutmut_[1-4]$": "sin/cos forward made by a factory when rules.py is "
+        "imported: mutmut switches mutants on at call time, after import, so never here; applied by "
+        "hand each is killed (RELIABILITY.md)",
+    r"autograd\.rules\.x__power_local__mutmut_(17|18|21)$": "n+1 / n-2 instead of n-1 in the odd-power "
+        "test: same integrality and parity",
+    r"autograd\.rules\.x__(exponent_local__mutmut_8|sign__mutmut_3|leaky_step__mutmut_3|step__mutmut_3)$":
+        VALUE_ORDER,
+    r"autograd\.rules\.x__dot__mutmut_10$": "xs[n:3n] instead of xs[n:2n]: map() stops at the n weights "
+        "anyway",
+    r"autograd\.rules\.x__relu__mutmut_4$": "x < 0 instead of x <= 0: relu(-0.0) becomes -0.0 (as "
+        "PyTorch) instead of 0.0, the same number",
+    r"autograd\.rules\.x__safe_div__mutmut_(6|8)$": "the 0/0 -> nan branch: the table only divides 1.0 "
+        "or 0.5 by 0",
+    r"autograd\.rules\.x__safe_div__mutmut_(10|19)$": "inf / +-1 or inf * +-2 instead of inf * +-1: the "
+        "same signed inf",
+    r"autograd\.rules\.x__sigmoid__mutmut_1$": "x > 0 instead of x >= 0: at 0 both forms give exactly "
+        "0.5",
+    r"autograd\.rules\.x__number__mutmut_3$": "str(None) for a non-number: the only non-number constant "
+        "is None",
+    r"autograd\.rules\.x_formula__mutmut_11$": "min(slot // k, 3): slot // k is at most 2 for dot's 2k+1 "
+        "operands",
     r"nn\.losses\.x_(mae__mutmut_(15|18|19)|binary_cross_entropy_with_logits__mutmut_(23|26|27)"
     r"|binary_cross_entropy__mutmut_(24|27|28))$": STRICT_ZIP,
-    r"nn\.losses\.x_binary_cross_entropy__mutmut_(31|34|35)$": "the message of a check _pair already made: unreachable",
-    r"nn\.losses\.x__softplus__mutmut_1$": "z >= 0 instead of z > 0: at z = 0 both forms give ln 2 and slope 1/2 exactly",
-    r"nn\.losses\.x__softplus__mutmut_2$": "z > 1 instead of z > 0: for 0 < z <= 1 ln(1 + e^z) is used, the same "
-        "function and gradient (both forms are exact there, they differ in the last bit at most)",
+    r"nn\.losses\.x_binary_cross_entropy__mutmut_(31|34|35)$": "the message of a check _pair already "
+        "made: unreachable",
+    r"nn\.losses\.x__softplus__mutmut_1$": "z >= 0 instead of z > 0: at z = 0 both forms give ln 2 and "
+        "slope 1/2 exactly",
+    r"nn\.losses\.x__softplus__mutmut_2$": "z > 1 instead of z > 0: for 0 < z <= 1 ln(1 + e^z) is used, "
+        "the same function and gradient (both forms are exact there, they differ in the last bit at "
+        "most)",
     r"nn\.optim\.xǁSGDǁstep__mutmut_(4|6)$": "float() of a gradient that is already a float: the same number",
-    r"autograd\.backward\.x__local_values__mutmut_8$": "out = None for an n-ary node: sum's and dot's derivatives "
+    r"autograd\.backward\.x__local_values__mutmut_8$": "out = None for an n-ary node: sum's and dot's "
+        "derivatives do not use out",
+    r"autograd\.engine\.x__nary__mutmut_15$": "out = None for an n-ary node: sum's and dot's derivatives "
         "do not use out",
-    r"autograd\.engine\.x__nary__mutmut_15$": "out = None for an n-ary node: sum's and dot's derivatives do not use out",
-    r"autograd\.engine\.x__check_number__mutmut_4$": "the float fast path skipped: float(x) of a float is x",
+    r"autograd\.engine\.x__check_number__mutmut_4$": "the float fast path skipped: float(x) of a float "
+        "is x",
     r"autograd\.engine\.x__const__mutmut_1$": "the float fast path skipped: float(x) of a float is x",
-    r"autograd\.engine\.x__as_values__mutmut_8$": "< instead of <=: all-Value input takes the slow path, same result",
+    r"autograd\.engine\.x__as_values__mutmut_8$": "< instead of <=: all-Value input takes the slow path, "
+        "same result",
     r"autograd\.engine\.x__operand__mutmut_1$": "_operand is only called for operands that are not Values",
-    r"autograd\.engine\.x__binary_operator__mutmut_3$": "every operand goes through _operand, which returns a Value "
-        "unchanged",
-    r"autograd\.modes\.x_user_site__mutmut_(5|7)$": "under mutmut a trampoline frame (outside the packages) sits "
-        "between the caller and user_site, which hides these; applied by hand to the plain sources each fails "
-        "test_anomaly_sites_point_outside_the_packages",
-    r"autograd\.engine\.xǁValueǁ__deepcopy____mutmut_(16|17)$": "grad copied in the first pass too: the last "
-        "pass sets every twin's grad anyway",
+    r"autograd\.engine\.x__binary_operator__mutmut_3$": "every operand goes through _operand, which "
+        "returns a Value unchanged",
+    r"autograd\.modes\.x_user_site__mutmut_(5|7)$": "under mutmut a trampoline frame (outside the "
+        "packages) sits between the caller and user_site, which hides these; applied by hand to the "
+        "plain sources each fails test_anomaly_sites_point_outside_the_packages",
+    r"autograd\.engine\.xǁValueǁ__deepcopy____mutmut_(16|17)$": "grad copied in the first pass too: the "
+        "last pass sets every twin's grad anyway",
     r"autograd\.engine\.xǁValueǁ__deepcopy____mutmut_54$": "deepcopy of a float gradient is the same float",
-    r"autograd\.engine\.x__record__mutmut_1$": "or instead of and: ease_collector checks the same condition again",
-    r"autograd\.modes\.x_user_site__mutmut_3$": "user_site is called from inside the package: frames 1 and 2 "
-        "are both package frames, which the loop skips",
-    r"autograd\.modes\.x_user_site__mutmut_(9|10)$": "'<unknown>' is unreachable: every call chain starts "
-        "outside the packages",
-    r"nn\.init\.x__orthonormal_vectors__mutmut_(7|9)$": "the draws' standard deviation (1 or 2) cancels when "
-        "the vector is normalised",
+    r"autograd\.engine\.x__record__mutmut_1$": "or instead of and: ease_collector checks the same "
+        "condition again",
+    r"autograd\.modes\.x_user_site__mutmut_3$": "user_site is called from inside the package: frames 1 "
+        "and 2 are both package frames, which the loop skips",
+    r"autograd\.modes\.x_user_site__mutmut_(9|10)$": "'<unknown>' is unreachable: every call chain "
+        "starts outside the packages",
+    r"nn\.init\.x__orthonormal_vectors__mutmut_(7|9)$": "the draws' standard deviation (1 or 2) cancels "
+        "when the vector is normalised",
     r"nn\.init\.x__orthonormal_vectors__mutmut_(22|25|26|32|35|36)$": STRICT_ZIP,
-    r"nn\.init\.x__orthonormal_vectors__mutmut_(14|16|41|42)$": "only the threshold for redrawing a nearly "
-        "dependent vector, or a third Gram-Schmidt pass: rows stay orthonormal, the numbers move by rounding only",
-    r"nn\.data\.x__linspace__mutmut_6$": "stop + start instead of stop - start: every call has start = 0.0",
-    r"nn\.init\.x_orthogonal__mutmut_31$": "rows < cols: a square matrix is built from orthonormal columns "
-        "instead of rows, and is orthogonal either way",
-    r"nn\.init\.x_zeros__mutmut_(3|7|8)$": "constant() does not use rng, and its default value is 0.0 anyway",
-    r"nn\.io\.x__build__mutmut_(19|43|58)$": "the model is built with another initialiser, then every weight "
-        "and bias is overwritten from the file",
+    r"nn\.init\.x__orthonormal_vectors__mutmut_(14|16|41|42)$": "only the threshold for redrawing a "
+        "nearly dependent vector, or a third Gram-Schmidt pass: rows stay orthonormal, the numbers move "
+        "by rounding only",
+    r"nn\.data\.x__linspace__mutmut_6$": "stop + start instead of stop - start: every call has start = "
+        "0.0",
+    r"nn\.init\.x_orthogonal__mutmut_31$": "rows < cols: a square matrix is built from orthonormal "
+        "columns instead of rows, and is orthogonal either way",
+    r"nn\.init\.x_zeros__mutmut_(3|7|8)$": "constant() does not use rng, and its default value is 0.0 "
+        "anyway",
+    r"nn\.io\.x__build__mutmut_(19|43|58)$": "the model is built with another initialiser, then every "
+        "weight and bias is overwritten from the file",
     r"nn\.io\.x__build__mutmut_(71|74|75|78|81|82|85|88|89)$": STRICT_ZIP,
     r"nn\.losses\.x_(_pair__mutmut_(22|25|26)|cross_entropy__mutmut_(44|47|48)|hinge__mutmut_(47|50|51)"
     r"|mse__mutmut_(14|17|18)|huber__mutmut_(24|27|28))$": STRICT_ZIP,
     r"nn\.train\.x__correct__mutmut_(4|7|8)$": STRICT_ZIP,
-    r"nn\.losses\.x_huber__mutmut_32$": "abs() of the difference kept as a Value: its <= compares .data, the same",
-    r"nn\.losses\.x_huber__mutmut_41$": "< instead of <= at |d| = delta: both pieces give delta^2/2 and slope delta there",
-    r"nn\.io\.x_save__mutmut_(8|17|20|24)$": "json.dumps writes ASCII only (so the file's encoding does not matter), "
-        "and allow_nan=None is as false as False",
+    r"nn\.losses\.x_huber__mutmut_32$": "abs() of the difference kept as a Value: its <= compares .data, "
+        "the same",
+    r"nn\.losses\.x_huber__mutmut_41$": "< instead of <= at |d| = delta: both pieces give delta^2/2 and "
+        "slope delta there",
+    r"nn\.io\.x_save__mutmut_(8|17|20|24)$": "json.dumps writes ASCII only (so the file's encoding does "
+        "not matter), and allow_nan=None is as false as False",
     r"nn\.io\.x__read_text__mutmut_32$": "codec names are case-insensitive: UTF-8-SIG is utf-8-sig",
-    r"nn\.module\.x__inputs__mutmut_(14|16)$": "_constant returns a Value unchanged, so every item is the same",
-    r"nn\.train\.x__output_count__mutmut_(1|5|6|9|13|14)$": "the size attribute is missed, and the fallback (one "
-        "forward pass under no_grad) counts the same outputs",
-    r"nn\.train\.x_fit__mutmut_(25|26)$": "the batch size is checked again by batches() before the first step: the "
-        "same error, nothing changed",
+    r"nn\.module\.x__inputs__mutmut_(14|16)$": "_constant returns a Value unchanged, so every item is the "
+        "same",
+    r"nn\.train\.x__output_count__mutmut_(1|5|6|9|13|14)$": "the size attribute is missed, and the "
+        "fallback (one forward pass under no_grad) counts the same outputs",
+    r"nn\.train\.x_fit__mutmut_(25|26)$": "the batch size is checked again by batches() before the first "
+        "step: the same error, nothing changed",
     r"nn\.train\.x__as_float__mutmut_1$": "float() of a Value is its .data (Value.__float__)",
-    r"nn\.train\.x__check_targets__mutmut_8$": "neutral logits 1.0 instead of 0.0 for several outputs: every loss "
-        "accepts or refuses both alike",
-    r"autograd\.modes\.x_anomaly_sites__mutmut_2$": "outside detect_anomaly this thread's anomaly dict is None anyway",
-    r"autograd\.modes\.x_restore_collector__mutmut_6$": "after restore_collector easing is never wanted again, so "
-        "_eased = '' is never read as different from None",
+    r"nn\.train\.x__check_targets__mutmut_8$": "neutral logits 1.0 instead of 0.0 for several outputs: "
+        "every loss accepts or refuses both alike",
+    r"autograd\.modes\.x_anomaly_sites__mutmut_2$": "outside detect_anomaly this thread's anomaly dict is "
+        "None anyway",
+    r"autograd\.modes\.x_restore_collector__mutmut_6$": "after restore_collector easing is never wanted "
+        "again, so _eased = '' is never read as different from None",
 }
 
 
@@ -141,7 +166,8 @@ def reason_for(name: str) -> str | None:
 def snapshot(target: Path) -> None:
     """The committed tree (HEAD) unpacked into target, replacing an older copy's sources."""
     target.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True).stdout
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True,
+                             capture_output=True).stdout
     with tempfile.TemporaryFile() as file:
         file.write(archive)
         file.seek(0)
@@ -151,15 +177,17 @@ def snapshot(target: Path) -> None:
 
 # The tests written against mutants, filed by subject (each refusal table is one test per module).
 SUBJECT_TESTS = ["tests/test_engine_values.py", "tests/test_backward_passes.py", "tests/test_gradcheck.py",
-                 "tests/test_anomaly_messages.py", "tests/test_collector_thresholds.py", "tests/test_rules_edges.py",
-                 "tests/test_nn_data_formulas.py", "tests/test_nn_io_messages.py", "tests/test_nn_losses_messages.py",
+                 "tests/test_anomaly_messages.py", "tests/test_collector_thresholds.py",
+                 "tests/test_rules_edges.py", "tests/test_nn_data_formulas.py",
+                 "tests/test_nn_io_messages.py", "tests/test_nn_losses_messages.py",
                  "tests/test_nn_optim_messages.py", "tests/test_nn_train_messages.py",
                  "tests/test_nn_module_messages.py"]
-OWN_TESTS = ["tests/conftest.py", "tests/samples.py", "tests/test_reliability_graphs.py", "tests/test_reliability_mlp.py",
-             "tests/test_hostile_input.py", "tests/test_reliability_numerics.py", "tests/test_torch_oracle.py",
-             *SUBJECT_TESTS]
+OWN_TESTS = ["tests/conftest.py", "tests/samples.py", "tests/test_reliability_graphs.py",
+             "tests/test_reliability_mlp.py", "tests/test_hostile_input.py",
+             "tests/test_reliability_numerics.py", "tests/test_torch_oracle.py", *SUBJECT_TESTS]
 # Files an older scratch copy may still hold, whose tests moved into the files above: removed there.
-RETIRED_TESTS = ["tests/test_reliability_mutants.py", "tests/test_reliability_hostile.py", "tests/test_errors.py"]
+RETIRED_TESTS = ["tests/test_reliability_mutants.py", "tests/test_reliability_hostile.py",
+                 "tests/test_errors.py"]
 # tests of behaviour the lead changed after the mutated snapshot was taken: skipped in a rerun over it
 AFTER_SNAPSHOT = ["test_fit_trains_a_multi_label_model_with_binary_cross_entropy",
                   "test_fit_trains_a_multi_output_model_with_a_binary_loss"]
@@ -172,10 +200,11 @@ def refresh_tests(target: Path) -> None:
         for copy in (target / name, target / "mutants" / name):
             copy.unlink(missing_ok=True)
     for name in OWN_TESTS:
-        text = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{name}"], check=True, capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{name}"], check=True,
+                              capture_output=True, text=True).stdout
         for test in AFTER_SNAPSHOT:
-            text = text.replace(f"\ndef {test}(", f"\n@pytest.mark.skip(reason='changed after the snapshot')\ndef {test}(")
+            text = text.replace(f"\ndef {test}(",
+                                f"\n@pytest.mark.skip(reason='changed after the snapshot')\ndef {test}(")
         (target / name).write_text(text)
 
 
@@ -243,7 +272,8 @@ def report(statuses: dict[str, str]) -> None:
     explained = [name for name in survivors if reason_for(name)]
     print(f"\n{len(survivors)} not detected, {len(explained)} of them equivalent (reason given):")
     for name in survivors:
-        print(f"  {statuses[name]:12} {name}" + (f"\n      equivalent: {reason_for(name)}" if reason_for(name) else ""))
+        print(f"  {statuses[name]:12} {name}"
+              + (f"\n      equivalent: {reason_for(name)}" if reason_for(name) else ""))
 
 
 def line(label: str, counts: collections.Counter) -> None:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
-    "tests/test_reliability_graphs.py",  # random expression graphs vs PyTorch: values, every gradient, Hessians
+    "tests/test_reliability_graphs.py",  # random expression graphs vs PyTorch: values, every gradient,
+                                         # Hessians
     "tests/test_reliability_mlp.py",  # random MLPs, losses, SGD steps vs PyTorch, parameter by parameter
     "tests/test_hostile_input.py",  # nn.load on random bytes / JSON, explain on random strings
     "tests/test_torch_oracle.py",  # the engine's own random programs vs PyTorch
