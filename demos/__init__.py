@@ -11,5 +11,5 @@ pictures) and returns its findings as data: ``module.run(out, settings) -> list[
 The demos hold no library logic: they call the library and lay out what it returns.
 """
 
-DEMOS = ("chain_rule", "training_loop", "multiclass", "learning_rate", "initialization", "losses", "optimizers",
-         "double_well", "optimizer_paths", "diagnose", "digits")
+DEMOS = ("chain_rule", "training_loop", "multiclass", "learning_rate", "initialization", "losses",
+         "optimizers", "double_well", "optimizer_paths", "diagnose", "digits")

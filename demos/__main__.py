@@ -103,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """python -m demos [--out DIR] [--quick] [--no-progress] [--seed N] [--format svg] [--jobs N]."""
     arguments = parser(DESCRIPTION, "python -m demos")
     arguments.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
-                           help=f"run N demos at a time, each in a process of its own (default {default_jobs()} "
-                                "on this machine); 1: one after the other, with each training's progress bar")
+                           help=f"run N demos at a time, each in a process of its own "
+                                f"(default {default_jobs()} on this machine); 1: one after the other, "
+                                "with each training's progress bar")
     options = arguments.parse_args(argv)
     if options.jobs < 1:
         arguments.error(f"--jobs must be at least 1, not {options.jobs}")

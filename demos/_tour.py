@@ -36,7 +36,8 @@ COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4
 CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a"]  # class 0, 1, 2
 
 
-VERDICTS = ("holds", "nuanced", "contradicted")  # strongest first: a claim shown several times gets the weakest
+# strongest first: a claim shown several times gets the weakest
+VERDICTS = ("holds", "nuanced", "contradicted")
 NOT_SHOWN = "not shown"  # the verdict of a claim no demo measured
 
 
@@ -187,7 +188,8 @@ def ignore_interrupts() -> None:
 
 
 def run_in_worker(task: tuple) -> tuple:
-    """One demo in a worker process of the tour (pickled by name, so it lives here, not in __main__), its output captured: (name, stdout, stderr, findings, written, seconds)."""
+    """One demo in a worker process of the tour (pickled by name, so it lives here, not in __main__), its
+    output captured: (name, stdout, stderr, findings, written, seconds)."""
     name, root, quick, seed, svg, number_in_tour = task
     printed, complaints = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(complaints):
@@ -239,7 +241,8 @@ def claim_table(results: Sequence[Result]) -> list[dict[str, Any]]:
     """
     rows = []
     for claim_id, text in CLAIMS.items():
-        shown = [(result, finding) for result in results for finding in result.findings if finding.claim == claim_id]
+        shown = [(result, finding) for result in results for finding in result.findings
+                 if finding.claim == claim_id]
         demos = list(dict.fromkeys(result.module.NAME for result, _ in shown))
         pictures = list(dict.fromkeys(f"{result.module.NAME}/{picture}" for result, finding in shown
                                       for picture in finding.pictures))
@@ -284,7 +287,8 @@ def write_index(root: Path, results: list[Result], seconds: float) -> Path:
     """out/index.html: the table of the lecture's claims, then every picture inline with its caption and each
     demo's findings; opens from disk."""
     sections = [_section(root, number, result) for number, result in enumerate(results, 1)]
-    contents = "\n".join(f'<li><a href="#{r.module.NAME}">{html.escape(r.module.TITLE)}</a></li>' for r in results)
+    contents = "\n".join(f'<li><a href="#{r.module.NAME}">{html.escape(r.module.TITLE)}</a></li>'
+                         for r in results)
     page = PAGE.format(claims=claims_section(claim_table(results)), contents=contents,
                        sections="\n".join(sections), seconds=f"{seconds:.0f}")
     path = Path(root) / "index.html"
@@ -293,16 +297,19 @@ def write_index(root: Path, results: list[Result], seconds: float) -> Path:
 
 
 def claims_section(rows: Sequence[dict[str, Any]]) -> str:
-    """The table the page opens with: each claim, its verdict, the finding, a thumbnail linking to the picture."""
+    """The table the page opens with: each claim, its verdict, the finding, a thumbnail linking to the
+    picture."""
     counts = ", ".join(f"{sum(row['verdict'] == verdict for row in rows)} {verdict}"
                        for verdict in (*VERDICTS, NOT_SHOWN))
     parts = ['<section id="claims">', f"<h2>The lecture's {len(rows)} claims, measured ({counts})</h2>",
              "<table class=claims><tr><th>claim</th><th>verdict</th><th>what this run measured</th>"
              "<th>picture</th></tr>"]
     for row in rows:
-        thumbnails = "".join(f'<a href="{html.escape(picture)}"><img class=thumb src="{html.escape(picture)}" '
+        thumbnails = "".join(f'<a href="{html.escape(picture)}">'
+                             f'<img class=thumb src="{html.escape(picture)}" '
                              f'alt="{html.escape(picture)}"></a>' for picture in row["pictures"][:2])
-        demo = f' <a href="#{html.escape(row["demo"].split(", ")[0])}">{html.escape(row["demo"])}</a>' if row["demo"] else ""
+        demo = (f' <a href="#{html.escape(row["demo"].split(", ")[0])}">{html.escape(row["demo"])}</a>'
+                if row["demo"] else "")
         parts.append(f'<tr id="{row["id"]}"><td><b>{row["id"]}</b> {html.escape(row["claim"])}</td>'
                      f'<td class="verdict {row["verdict"].replace(" ", "-")}">{row["verdict"]}</td>'
                      f"<td>{html.escape(row['finding'])}{demo}</td><td>{thumbnails}</td></tr>")
@@ -350,8 +357,9 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>chainrule: the demo tour</title>
 <style>
-  body {{ font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 1.5rem auto;
-         max-width: 1200px; padding: 0 1.5rem; color: #111827; background: #fafafa; line-height: 1.45; }}
+  body {{ font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+         margin: 1.5rem auto; max-width: 1200px; padding: 0 1.5rem; color: #111827; background: #fafafa;
+         line-height: 1.45; }}
   h1 {{ font-size: 1.6rem; }} h2 {{ margin-top: 2.5rem; border-bottom: 2px solid #e5e7eb; }}
   h3 {{ font-size: 1.05rem; }}
   figure {{ margin: 1.2rem 0; background: white; border: 1px solid #e5e7eb; padding: 0.6rem; }}
@@ -363,10 +371,11 @@ PAGE = """<!DOCTYPE html>
   .frames {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0.5rem; }}
   .frames figure {{ margin: 0; }}
   table.claims {{ border-collapse: collapse; font-size: 0.9em; background: white; }}
-  .claims td, .claims th {{ border: 1px solid #e5e7eb; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }}
+  .claims td, .claims th {{ border: 1px solid #e5e7eb; padding: 0.35rem 0.5rem; vertical-align: top;
+                           text-align: left; }}
   .thumb {{ width: 140px; height: auto; display: block; margin-bottom: 0.2rem; }}
-  .verdict {{ font-weight: 600; white-space: nowrap; }} .holds {{ color: #15803d; }} .nuanced {{ color: #b45309; }}
-  .contradicted {{ color: #b91c1c; }} .not-shown {{ color: #6b7280; }}
+  .verdict {{ font-weight: 600; white-space: nowrap; }} .holds {{ color: #15803d; }}
+  .nuanced {{ color: #b45309; }} .contradicted {{ color: #b91c1c; }} .not-shown {{ color: #6b7280; }}
   code {{ background: #eef2ff; padding: 0.1rem 0.3rem; border-radius: 4px; }}
 </style>
 </head>
@@ -387,11 +396,13 @@ own engine ({seconds} s on this machine); every number in a finding was measured
 # --- presentation helpers for pictures of a model over the plane ---
 
 
-def plane_grid(points: Sequence[Sequence[float]], steps: int, margin: float = 0.4) -> tuple[list[float], list[float]]:
+def plane_grid(points: Sequence[Sequence[float]], steps: int,
+               margin: float = 0.4) -> tuple[list[float], list[float]]:
     """The x and y coordinates of a steps x steps grid covering the points, with a margin."""
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    return (_spaced(min(xs) - margin, max(xs) + margin, steps), _spaced(min(ys) - margin, max(ys) + margin, steps))
+    return (_spaced(min(xs) - margin, max(xs) + margin, steps),
+            _spaced(min(ys) - margin, max(ys) + margin, steps))
 
 
 def _spaced(start: float, stop: float, steps: int) -> list[float]:
@@ -404,5 +415,5 @@ def scatter_classes(axes: Any, X: Sequence[Sequence[float]], y: Sequence[int], n
     markers = ["o", "s", "^"]
     for k, name in enumerate(names):
         chosen = [p for p, label in zip(X, y) if label == k]
-        axes.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=22, c=CLASS_COLOURS[k], marker=markers[k],
-                     edgecolors="white", linewidths=0.6, label=name, zorder=3)
+        axes.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=22, c=CLASS_COLOURS[k],
+                     marker=markers[k], edgecolors="white", linewidths=0.6, label=name, zorder=3)

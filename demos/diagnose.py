@@ -67,8 +67,8 @@ def trial(model: nn.MLP, lr: float, data: tuple[list, list], settings: dict[str,
     X, y = data
     report = nn.diagnose(model, X, y, loss=LOSS, lr=lr)
     announce(label)
-    history = nn.fit(model, X, y, loss=LOSS, lr=lr, batch_size=settings["batch_size"], epochs=settings["epochs"],
-                     seed=settings["seed"], progress=progress, desc=label)
+    history = nn.fit(model, X, y, loss=LOSS, lr=lr, batch_size=settings["batch_size"],
+                     epochs=settings["epochs"], seed=settings["seed"], progress=progress, desc=label)
     return {"report": report, "history": history, "lr": lr, "accuracy": nn.accuracy(model, X, y, LOSS)}
 
 
@@ -83,7 +83,8 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
         model, lr = build(setup, True, settings)
         if setup == "lr far too low":
             lr = broken["report"].suggested_lr or lr  # the advice: the lr giving a ratio of 1e-2
-        results[setup] = {"broken": broken, "fixed": trial(model, lr, data, settings, progress, f"{setup} (fixed)")}
+        results[setup] = {"broken": broken,
+                          "fixed": trial(model, lr, data, settings, progress, f"{setup} (fixed)")}
     draw_reports(out, healthy, results)
     draw_training(out, healthy, results, settings)
     return findings(healthy, results)
@@ -95,7 +96,8 @@ def _failed(report: nn.Report) -> str:
     for finding in report.failed:
         kind, _, layer = finding.name.partition(", layer ")
         layers.setdefault(kind, []).append(layer)
-    return ", ".join(kind if parts == [""] else f"{kind} (layer{'s' if len(parts) > 1 else ''} {', '.join(parts)})"
+    return ", ".join(kind if parts == [""]
+                     else f"{kind} (layer{'s' if len(parts) > 1 else ''} {', '.join(parts)})"
                      for kind, parts in layers.items()) or "none"
 
 
@@ -103,7 +105,8 @@ def draw_reports(out: Output, healthy: dict[str, Any], results: dict[str, dict[s
     """reports.png: every check (rows) for every network (columns), green passed, red failed."""
     columns = [("healthy", healthy["report"])]
     for setup, result in results.items():
-        columns += [(f"{setup}\n(broken)", result["broken"]["report"]), (f"{setup}\n(fixed)", result["fixed"]["report"])]
+        columns += [(f"{setup}\n(broken)", result["broken"]["report"]),
+                    (f"{setup}\n(fixed)", result["fixed"]["report"])]
     checks = list(dict.fromkeys(f.name for _, report in columns for f in report.findings))
     fig, axes = figure(14, 0.55 * len(checks) + 2.2)
     for col, (_, report) in enumerate(columns):
@@ -112,15 +115,16 @@ def draw_reports(out: Output, healthy: dict[str, Any], results: dict[str, dict[s
             colour = "#e5e7eb" if finding is None else ("#bbf7d0" if finding.ok else "#fecaca")
             axes.add_patch(_cell(col, row, colour))
             axes.text(col + 0.5, row + 0.5, "-" if finding is None else number(finding.measured, 2),
-                      ha="center", va="center", fontsize=9, fontweight="normal" if finding and finding.ok else "bold")
+                      ha="center", va="center", fontsize=9,
+                      fontweight="normal" if finding and finding.ok else "bold")
     axes.set(xlim=(0, len(columns)), ylim=(len(checks), 0))
     axes.set_xticks([c + 0.5 for c in range(len(columns))], [name for name, _ in columns], fontsize=8)
     axes.set_yticks([r + 0.5 for r in range(len(checks))], checks, fontsize=9)
     axes.tick_params(length=0)
     axes.xaxis.tick_top()
     failed = {name.replace("\n", " "): len(report.failed) for name, report in columns}
-    axes.set_xlabel("nn.diagnose before training: the measured value of each check (green passed, red failed; "
-                    "- not measured)", fontsize=10)
+    axes.set_xlabel("nn.diagnose before training: the measured value of each check (green passed, "
+                    "red failed; - not measured)", fontsize=10)
     out.save(fig, "reports.png", "What nn.diagnose measured on each untrained network. Failed checks: "
              + "; ".join(f"{name} {count}" for name, count in failed.items()) + ".")
 
@@ -151,9 +155,10 @@ def draw_training(out: Output, healthy: dict[str, Any], results: dict[str, dict[
     panels[0].set(ylabel="training loss (log scale)")
     fig.suptitle(f"MLP 2-{'-'.join(map(str, settings['hidden']))}-2 on {settings['n']} moons points, "
                  f"{settings['epochs']} epochs: broken, then as the report advised")
-    losses = {setup: (r["broken"]["history"].loss[-1], r["fixed"]["history"].loss[-1]) for setup, r in results.items()}
-    out.save(fig, "training.png", "Training each broken network as it was and after following nn.diagnose's advice. "
-             "Final training loss, broken -> fixed: " + ", ".join(
+    losses = {setup: (r["broken"]["history"].loss[-1], r["fixed"]["history"].loss[-1])
+              for setup, r in results.items()}
+    out.save(fig, "training.png", "Training each broken network as it was and after following nn.diagnose's "
+             "advice. Final training loss, broken -> fixed: " + ", ".join(
                  f"{s} {number(a)} -> {number(b)}" for s, (a, b) in losses.items())
              + f"; the healthy network reaches {number(healthy['history'].loss[-1])}.")
 
@@ -168,16 +173,17 @@ def findings(healthy: dict[str, Any], results: dict[str, dict[str, Any]]) -> lis
         rows.append(Finding(
             setup, f"{setup}: the report failed {_failed(broken['report'])}; trained as it was: loss "
             f"{number(broken['history'].loss[-1])}, accuracy {broken['accuracy']:.2f}; after the advice "
-            f"({SETUPS[setup][1]}, lr {number(fixed['lr'], 2)}): {len(fixed['report'].failed)} checks failed, "
-            f"loss {number(fixed['history'].loss[-1])}, accuracy {fixed['accuracy']:.2f}",
+            f"({SETUPS[setup][1]}, lr {number(fixed['lr'], 2)}): {len(fixed['report'].failed)} checks "
+            f"failed, loss {number(fixed['history'].loss[-1])}, accuracy {fixed['accuracy']:.2f}",
             {"failed": [f.name for f in broken["report"].failed], "accuracy": broken["accuracy"],
              "fixed_failed": [f.name for f in fixed["report"].failed], "fixed_accuracy": fixed["accuracy"],
              "fixed_lr": fixed["lr"], "final_loss": broken["history"].loss[-1],
              "fixed_final_loss": fixed["history"].loss[-1]}))
-    cured = sum(r["fixed"]["history"].loss[-1] < r["broken"]["history"].loss[-1] and not r["fixed"]["report"].failed
+    cured = sum(r["fixed"]["history"].loss[-1] < r["broken"]["history"].loss[-1]
+                and not r["fixed"]["report"].failed
                 for r in results.values())
-    rows.append(Finding("cured", f"{cured} of {len(results)} broken networks pass every check and reach a lower "
-                        "training loss after following the report's advice", {"cured": cured}))
+    rows.append(Finding("cured", f"{cured} of {len(results)} broken networks pass every check and reach a "
+                        "lower training loss after following the report's advice", {"cured": cured}))
     return rows
 
 

@@ -16,16 +16,25 @@ from ._tour import COLOURS, Finding, Output, announce, figure, main_for, number
 
 NAME = "digits"
 TITLE = "real data: handwritten digits, in chainrule and in PyTorch"
+# A backslash at a line's end joins the next line onto it: the printed text keeps only the other line breaks.
 INTRO = """
-The 1,797 8x8 handwritten digits of the UCI set (nn.data.digits). An MLP 64-32-10 (tanh, softmax cross-entropy)
-is trained by chainrule on mini-batches with momentum (nn.SGD), its gradients computed by staged code: the graph of
-ONE sample's loss, written out once as straight-line Python by autograd.codegen and called once per sample (the
-same numbers as building the graph and calling backward, checked on the first batch). The same network, copied
-before training with nn.to_torch, is trained by PyTorch on the same batches in the same order. Look at the two loss
-curves lying on each other, the held-out accuracy, the digits it gets wrong, and how much faster the tensor engine is.
+The 1,797 8x8 handwritten digits of the UCI set (nn.data.digits). \
+An MLP 64-32-10 (tanh, softmax cross-entropy)
+is trained by chainrule on mini-batches with momentum (nn.SGD), \
+its gradients computed by staged code: the graph of
+ONE sample's loss, written out once as straight-line Python by autograd.codegen \
+and called once per sample (the
+same numbers as building the graph and calling backward, checked on the first batch). \
+The same network, copied
+before training with nn.to_torch, is trained by PyTorch on the same batches in the same order. \
+Look at the two loss
+curves lying on each other, the held-out accuracy, the digits it gets wrong, \
+and how much faster the tensor engine is.
 """
-FULL: dict[str, Any] = {"train": None, "test": None, "epochs": 4, "lr": 0.1, "momentum": 0.9, "batch_size": 32}
-QUICK: dict[str, Any] = {"train": 300, "test": 150, "epochs": 2, "lr": 0.1, "momentum": 0.9, "batch_size": 32}
+FULL: dict[str, Any] = {"train": None, "test": None, "epochs": 4, "lr": 0.1, "momentum": 0.9,
+                        "batch_size": 32}
+QUICK: dict[str, Any] = {"train": 300, "test": 150, "epochs": 2, "lr": 0.1, "momentum": 0.9,
+                         "batch_size": 32}
 LOSS = "cross_entropy"
 
 
@@ -75,7 +84,8 @@ def stage(model: nn.MLP) -> dict[str, Any]:
             "seconds": time.perf_counter() - start}
 
 
-def batch_gradient(staged: dict[str, Any], weights: list[float], X: list, y: list[int]) -> tuple[float, list[float]]:
+def batch_gradient(staged: dict[str, Any], weights: list[float], X: list,
+                   y: list[int]) -> tuple[float, list[float]]:
     """The batch's mean loss and its gradient for each weight: one call of the staged code per sample."""
     function, classes = staged["function"], 10
     loss_sum, totals = 0.0, [0.0] * len(weights)
@@ -84,12 +94,13 @@ def batch_gradient(staged: dict[str, Any], weights: list[float], X: list, y: lis
         one_hot[label] = 1.0
         loss, grads = function(*weights, *pixels, *one_hot)
         loss_sum += loss
-        totals = list(map(add, totals, grads))  # stops at the weights (grads also has the pixels' and labels')
+        # stops at the weights (grads also has the pixels' and labels')
+        totals = list(map(add, totals, grads))
     return loss_sum / len(X), [g / len(X) for g in totals]
 
 
-def train_staged(model: nn.MLP, staged: dict[str, Any], X: list, y: list[int], settings: dict[str, Any], seed: int,
-                 progress: bool) -> dict:
+def train_staged(model: nn.MLP, staged: dict[str, Any], X: list, y: list[int], settings: dict[str, Any],
+                 seed: int, progress: bool) -> dict:
     """nn.fit's loop with the staged code for forward and backward: the same batches (nn.batches with the
     seed's generator, one shuffle per epoch), the gradient into each parameter's .grad, nn.SGD's step.
     Returns the mean loss per epoch (measured on each batch before its step, as nn.fit does) and the time."""
@@ -124,13 +135,13 @@ def check_staged(model: nn.MLP, staged: dict[str, Any], X: list, y: list[int], b
     scale = max(abs(p.grad) for p in params)
     for p in params:
         p.grad = 0.0
-    return Finding("staged", f"the staged code of one sample's graph ({staged['lines']:,} lines, generated and "
-                   f"compiled in {number(staged['seconds'], 2)} s) gives the graph's gradient on the first batch "
-                   f"of {len(rows)}: {len(params):,} derivatives, largest difference {number(gap, 2)} "
-                   f"(the largest derivative is {number(scale, 2)}); loss {number(loss, 6)} both ways "
-                   f"(difference {number(abs(loss - with_graph.data), 2)})",
-                   {"lines": staged["lines"], "gap": gap, "scale": scale, "loss_gap": abs(loss - with_graph.data),
-                    "seconds": staged["seconds"]})
+    return Finding("staged", f"the staged code of one sample's graph ({staged['lines']:,} lines, generated "
+                   f"and compiled in {number(staged['seconds'], 2)} s) gives the graph's gradient on the "
+                   f"first batch of {len(rows)}: {len(params):,} derivatives, largest difference "
+                   f"{number(gap, 2)} (the largest derivative is {number(scale, 2)}); loss {number(loss, 6)} "
+                   f"both ways (difference {number(abs(loss - with_graph.data), 2)})",
+                   {"lines": staged["lines"], "gap": gap, "scale": scale,
+                    "loss_gap": abs(loss - with_graph.data), "seconds": staged["seconds"]})
 
 
 def _torch_copy(model: nn.MLP) -> Any:
@@ -148,7 +159,8 @@ def train_torch(module: Any, X: list, y: list, settings: dict[str, Any], seed: i
     import torch
     from tqdm.auto import tqdm
 
-    announce(f"PyTorch: the same network ({sum(p.numel() for p in module.parameters())} parameters), same batches")
+    announce(f"PyTorch: the same network ({sum(p.numel() for p in module.parameters())} parameters), "
+             "same batches")
     inputs, targets = torch.tensor(X, dtype=torch.float64), torch.tensor(y)
     optimiser = torch.optim.SGD(module.parameters(), lr=settings["lr"], momentum=settings["momentum"])
     rng, losses = random.Random(seed), []  # nn.fit's batch order: one shuffle of this generator per epoch
@@ -238,20 +250,22 @@ def draw_loss(out: Output, history: dict, torch_run: dict | None) -> None:
                     label="PyTorch (same weights, same batches)")
         differences = [abs(a - b) for a, b in zip(history["loss"], torch_run["loss"], strict=True)]
         gap.semilogy(epochs, [max(d, 1e-18) for d in differences], color=COLOURS[3], marker="o",
-                     label=f"|chainrule - PyTorch| (exactly 0 in {differences.count(0.0)} epochs: drawn at 1e-18)")
+                     label=f"|chainrule - PyTorch| (exactly 0 in {differences.count(0.0)} epochs: "
+                           "drawn at 1e-18)")
         gap.axhline(1e-6, color="#6b7280", ls=":", label="1e-6: the agreement promised")
         gap.set(title="The two curves differ only by rounding", xlabel="epoch", ylabel="absolute difference")
         gap.legend()
     else:
         gap.text(0.5, 0.5, "PyTorch is not installed:\npip install torch", ha="center", va="center")
         gap.axis("off")
-    curves.set(title="Training loss per epoch (mean cross-entropy)", xlabel="epoch", ylabel="loss", yscale="log")
+    curves.set(title="Training loss per epoch (mean cross-entropy)", xlabel="epoch", ylabel="loss",
+               yscale="log")
     curves.legend()
     for axes in (curves, gap):
         axes.set_xticks(epochs)
     out.save(fig, "digits_loss.png",
-             "Left: the training loss of each epoch in chainrule and in PyTorch, from the same initial weights on "
-             "the same mini-batches. Right: their absolute difference per epoch (log scale).")
+             "Left: the training loss of each epoch in chainrule and in PyTorch, from the same initial "
+             "weights on the same mini-batches. Right: their absolute difference per epoch (log scale).")
 
 
 def findings(settings: dict[str, Any], X_train: list, y_test: list[int], predicted: list[int], history: dict,
@@ -264,19 +278,23 @@ def findings(settings: dict[str, Any], X_train: list, y_test: list[int], predict
                       {"accuracy": accuracy, "test": len(y_test), "train": len(X_train)})]
     if torch_run is None:
         result.append(Finding("pytorch", "PyTorch is not installed (pip install torch): no side-by-side run, "
-                              f"chainrule took {number(seconds)} s per epoch", {"installed": False, "seconds": seconds}))
+                              f"chainrule took {number(seconds)} s per epoch",
+                              {"installed": False, "seconds": seconds}))
         return result
     gap = max(abs(a - b) for a, b in zip(history["loss"], torch_run["loss"], strict=True))
     torch_accuracy = _torch_accuracy(module, X_test, y_test)
-    result.append(Finding("agreement", f"the two loss curves agree to {number(gap)} (largest difference over "
-                          f"{epochs} epochs; float64); PyTorch's held-out accuracy {100 * torch_accuracy:.1f}%",
+    result.append(Finding("agreement", f"the two loss curves agree to {number(gap)} (largest difference "
+                          f"over {epochs} epochs; float64); PyTorch's held-out accuracy "
+                          f"{100 * torch_accuracy:.1f}%",
                           {"installed": True, "gap": gap, "torch_accuracy": torch_accuracy,
                            "chainrule": history["loss"], "pytorch": torch_run["loss"]}))
     ratio = seconds / torch_run["seconds"]
-    faster = f"PyTorch is {number(ratio)} times faster" if ratio >= 1 else f"chainrule is {number(1 / ratio)} times faster"
+    faster = (f"PyTorch is {number(ratio)} times faster" if ratio >= 1
+              else f"chainrule is {number(1 / ratio)} times faster")
     result.append(Finding("speed", f"time per epoch: chainrule {number(seconds)} s, PyTorch "
-                          f"{number(torch_run['seconds'])} s: {faster} (Python arithmetic on floats for every "
-                          "multiply-add of every sample, against one matrix product per layer and batch)",
+                          f"{number(torch_run['seconds'])} s: {faster} (Python arithmetic on floats for "
+                          "every multiply-add of every sample, against one matrix product per layer and "
+                          "batch)",
                           {"chainrule": seconds, "pytorch": torch_run["seconds"], "ratio": ratio}))
     return result
 

@@ -129,8 +129,8 @@ def noisy_experiments(settings: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Full batch, SGD (batch 1), mini-batch (10) and SGD with momentum 0.9, each over many seeded runs."""
     seed = settings["seed"]
     xis = tilts(settings["samples"], seed)
-    kinds = {"full batch": (settings["samples"], 0.0), "SGD (batch 1)": (1, 0.0), "mini-batch (10)": (10, 0.0),
-             f"SGD + momentum {MOMENTUM:g}": (1, MOMENTUM)}
+    kinds = {"full batch": (settings["samples"], 0.0), "SGD (batch 1)": (1, 0.0),
+             "mini-batch (10)": (10, 0.0), f"SGD + momentum {MOMENTUM:g}": (1, MOMENTUM)}
     results = {}
     for name, (batch, momentum) in kinds.items():
         paths = [noisy_run(xis, batch, momentum, settings["steps"], 100_000 * (seed + 1) + run)
@@ -180,33 +180,36 @@ def curve(axes: Any, low: float = -2.0, high: float = 2.0) -> None:
     axes.plot(ws, [loss(w) for w in ws], color="#9ca3af", lw=2, label="L(w) = w^4 - 2 w^2 + 0.5 w")
     for where, name, colour in ((GLOBAL, "global minimum", GREEN), (HUMP, "hump (L' = 0)", GREY),
                                 (LOCAL, "local minimum", RED)):
-        axes.scatter([where], [loss(where)], color=colour, s=60, zorder=4, label=f"{name}, w = {number(where)}")
+        axes.scatter([where], [loss(where)], color=colour, s=60, zorder=4,
+                     label=f"{name}, w = {number(where)}")
 
 
 def draw_descent(out: Output, path: list[float], found: dict[str, Any]) -> None:
     """double_well.png: plain descent stopping in the local minimum; step size against slope."""
     fig, (left, right) = figure(14, 5, columns=2)
     curve(left)
-    left.plot(path, [loss(w) for w in path], color=BLUE, marker="o", ms=3, lw=1, label=f"descent from w = {path[0]:g}")
+    left.plot(path, [loss(w) for w in path], color=BLUE, marker="o", ms=3, lw=1,
+              label=f"descent from w = {path[0]:g}")
     left.set(ylim=(-1.8, 4), xlabel="w", ylabel="L(w)",
              title=f"lr {START_LR:g}, {len(path) - 1} steps: stopped at w = {number(path[-1])} where L' = "
-                   f"{number(found['final_slope'], 2)}\nloss {number(loss(path[-1]))}, the global minimum's is "
-                   f"{number(loss(GLOBAL))}; started on the hump it moved {number(found['hump_moved'], 2)}")
+                   f"{number(found['final_slope'], 2)}\nloss {number(loss(path[-1]))}, the global minimum's "
+                   f"is {number(loss(GLOBAL))}; started on the hump it moved "
+                   f"{number(found['hump_moved'], 2)}")
     left.legend(fontsize=8, loc="upper center")
     steps = [abs(b - a) for a, b in zip(path, path[1:])]
     slopes = [abs(slope(w)) for w in path[:-1]]
     kept = [(s, d) for s, d in zip(slopes, steps) if s > 0 and d > 0]
     right.loglog([s for s, _ in kept], [d for _, d in kept], "o", color=BLUE, ms=4, label="each step")
-    right.loglog([min(slopes), max(slopes)], [START_LR * min(slopes), START_LR * max(slopes)], ":", color="#111827",
-                 label=f"|step| = lr x |slope| (lr {START_LR:g})")
+    right.loglog([min(slopes), max(slopes)], [START_LR * min(slopes), START_LR * max(slopes)], ":",
+                 color="#111827", label=f"|step| = lr x |slope| (lr {START_LR:g})")
     right.set(xlabel="|L'(w)| before the step (log scale)", ylabel="|step| (log scale)",
-              title=f"A steeper slope gives a bigger step: |step| / |slope| = {number(found['ratio'])} for every "
-                    f"step\n(largest gap from lr {number(found['ratio_gap'], 2)})")
+              title=f"A steeper slope gives a bigger step: |step| / |slope| = {number(found['ratio'])} for "
+                    f"every step\n(largest gap from lr {number(found['ratio_gap'], 2)})")
     right.legend(fontsize=8)
     out.save(fig, "double_well.png",
              f"Left: plain gradient descent slows as the slope flattens and stops in the local minimum (L' = "
-             f"{number(found['final_slope'], 2)}), above the global one; started exactly on the hump it does not move. "
-             "Right: each step is lr times the slope.")
+             f"{number(found['final_slope'], 2)}), above the global one; started exactly on the hump it does "
+             "not move. Right: each step is lr times the slope.")
 
 
 def draw_escapes(out: Output, noisy: dict[str, dict[str, Any]], moving: dict[float, dict[str, Any]],
@@ -221,8 +224,8 @@ def draw_escapes(out: Output, noisy: dict[str, dict[str, Any]], moving: dict[flo
                 panel.plot(path, color=GREEN if path[-1] < HUMP else RED, lw=0.6, alpha=0.5)
         panel.axhline(HUMP, color=GREY, ls="--", lw=1, label="the hump")
         panel.set(ylim=(-2, 2), xlabel="step", ylabel="w",
-                  title=f"{name}, lr {LR:g}: crossed the hump in {result['escaped']} of {result['runs']} runs,\n"
-                        f"ended in the global valley (green) in {result['ended_global']}"
+                  title=f"{name}, lr {LR:g}: crossed the hump in {result['escaped']} of {result['runs']} "
+                        f"runs,\nended in the global valley (green) in {result['ended_global']}"
                         + (f", diverged in {result['diverged']}" if result["diverged"] else ""))
         panel.legend(fontsize=8, loc="lower right")
     panel = axes[1][0]
@@ -232,18 +235,20 @@ def draw_escapes(out: Output, noisy: dict[str, dict[str, Any]], moving: dict[flo
         ends = result["from_local"] + result["from_global"]
         kept = [(s, e) for s, e in zip(starts, ends) if e is not None]
         panel.scatter([s for s, _ in kept], [e for _, e in kept], color=colour, marker=marker, s=18,
-                      label=f"beta {beta:g}: left the local valley from {result['escaped']} of {len(result['right'])} "
-                            f"starts, the global from {result['left_global']}")
+                      label=f"beta {beta:g}: left the local valley from {result['escaped']} of "
+                            f"{len(result['right'])} starts, the global from {result['left_global']}")
     panel.axhline(HUMP, color=GREY, ls="--", lw=1)
-    panel.set(xlabel="start (at rest, on a valley's outer wall)", ylabel=f"w after {settings['steps']} steps",
+    panel.set(xlabel="start (at rest, on a valley's outer wall)",
+              ylabel=f"w after {settings['steps']} steps",
               title=f"Exact gradients, lr {START_LR:g}: where each start ends")
     panel.legend(fontsize=7, loc="center")
     fig.suptitle("Escaping the local minimum of L(w) = w^4 - 2 w^2 + 0.5 w, counted over many runs")
     out.save(fig, "escapes.png",
-             f"SGD's noise carries {noisy['SGD (batch 1)']['escaped']} of {settings['runs']} runs over the hump, "
-             f"mini-batches of 10 {noisy['mini-batch (10)']['escaped']}; momentum {MOMENTUM:g} with exact gradients "
-             f"leaves the local valley from {moving[MOMENTUM]['escaped']} of {settings['runs']} wall starts (none "
-             f"from rest in the minimum) and the global valley from {moving[MOMENTUM]['left_global']}.")
+             f"SGD's noise carries {noisy['SGD (batch 1)']['escaped']} of {settings['runs']} runs over the "
+             f"hump, mini-batches of 10 {noisy['mini-batch (10)']['escaped']}; momentum {MOMENTUM:g} with "
+             f"exact gradients leaves the local valley from {moving[MOMENTUM]['escaped']} of "
+             f"{settings['runs']} wall starts (none from rest in the minimum) and the global valley from "
+             f"{moving[MOMENTUM]['left_global']}.")
 
 
 # --- the run and its findings ---
@@ -276,13 +281,15 @@ def c22(found: dict[str, Any]) -> Finding:
     """Zero gradient stops learning; the step grows with the slope."""
     proportional = found["ratio_gap"] < 1e-9
     stopped = found["final_slope"] < 1e-6 and found["last_step"] < 1e-7 and found["hump_moved"] < 1e-6
-    verdict = "holds" if proportional and stopped else "nuanced" if proportional or stopped else "contradicted"
+    verdict = ("holds" if proportional and stopped
+               else "nuanced" if proportional or stopped else "contradicted")
     text = (f"C22: every step was lr x slope (|step| / |slope| = {number(found['ratio'])}, largest gap "
             f"{number(found['ratio_gap'], 2)}; the engine's dL/dw matches 4w^3 - 4w + 0.5 to "
             f"{number(found['engine_gap'], 2)}); descent from w = {DESCENT_START:g} stopped where L' = "
             f"{number(found['final_slope'], 2)} (last step {number(found['last_step'], 2)}) at loss "
-            f"{number(found['final_loss'])}, the local minimum, above the global {number(found['global_loss'])}; "
-            f"started on the hump (L' = 0) it moved {number(found['hump_moved'], 2)} in {DESCENT_STEPS} steps")
+            f"{number(found['final_loss'])}, the local minimum, above the global "
+            f"{number(found['global_loss'])}; started on the hump (L' = 0) it moved "
+            f"{number(found['hump_moved'], 2)} in {DESCENT_STEPS} steps")
     return Finding("C22", text, dict(found), claim="C22", verdict=verdict, pictures=("double_well.png",))
 
 
@@ -292,15 +299,16 @@ def c26(noisy: dict[str, dict[str, Any]]) -> Finding:
     escapes = sgd["escaped"] >= max(1, sgd["runs"] // 10) and sgd["escaped"] > full["escaped"]
     verdict = "holds" if escapes else "contradicted"
     text = (f"C26: from the local minimum, SGD (batch 1, lr {LR:g}) crossed the hump in {sgd['escaped']} of "
-            f"{sgd['runs']} runs and ended in the global valley in {sgd['ended_global']} (the noise also carries "
-            f"some back); mini-batch 10 crossed in {mini['escaped']}, the full batch in {full['escaped']}: the "
-            f"escapes come from the noise, and depend on the draw")
+            f"{sgd['runs']} runs and ended in the global valley in {sgd['ended_global']} (the noise also "
+            f"carries some back); mini-batch 10 crossed in {mini['escaped']}, the full batch in "
+            f"{full['escaped']}: the escapes come from the noise, and depend on the draw")
     values = {name: {k: v for k, v in result.items() if k != "paths"} for name, result in noisy.items()}
     return Finding("C26", text, values, claim="C26", verdict=verdict, pictures=("escapes.png",))
 
 
 def c31(noisy: dict[str, dict[str, Any]], moving: dict[float, dict[str, Any]]) -> Finding:
-    """Momentum: escapes from wall starts and with noise, never from rest; and it leaves the global valley too."""
+    """Momentum: escapes from wall starts and with noise, never from rest; and it leaves the global valley
+    too."""
     heavy, plain = moving[MOMENTUM], moving[0.0]
     noisy_heavy, noisy_plain = noisy[f"SGD + momentum {MOMENTUM:g}"], noisy["SGD (batch 1)"]
     more = heavy["escaped"] > plain["escaped"] and noisy_heavy["escaped"] > noisy_plain["escaped"]
@@ -309,16 +317,18 @@ def c31(noisy: dict[str, dict[str, Any]], moving: dict[float, dict[str, Any]]) -
     verdict = "holds" if more and clean else "nuanced" if some_more else "contradicted"
     runs = len(heavy["right"])
     text = (f"C31: with exact gradients (lr {START_LR:g}) momentum {MOMENTUM:g} left the local valley from "
-            f"{heavy['escaped']} of {runs} starts on its wall (plain descent {plain['escaped']}, momentum 0.5 "
-            f"{moving[0.5]['escaped']}), but it also left the global valley from {heavy['left_global']} of {runs}, and "
-            f"at rest in the local minimum it moved {number(heavy['rest_moved'], 2)}; with SGD's noise it crossed the "
-            f"hump in {noisy_heavy['escaped']} of {noisy_heavy['runs']} runs (without momentum "
-            f"{noisy_plain['escaped']}) but ended in the global valley in {noisy_heavy['ended_global']}: momentum "
-            f"carries speed over humps both ways, it does not seek the deeper valley")
+            f"{heavy['escaped']} of {runs} starts on its wall (plain descent {plain['escaped']}, momentum "
+            f"0.5 {moving[0.5]['escaped']}), but it also left the global valley from {heavy['left_global']} "
+            f"of {runs}, and at rest in the local minimum it moved {number(heavy['rest_moved'], 2)}; with "
+            f"SGD's noise it crossed the hump in {noisy_heavy['escaped']} of {noisy_heavy['runs']} runs "
+            f"(without momentum {noisy_plain['escaped']}) but ended in the global valley in "
+            f"{noisy_heavy['ended_global']}: momentum carries speed over humps both ways, it does not seek "
+            f"the deeper valley")
     values = {"escaped": {b: r["escaped"] for b, r in moving.items()},
               "left_global": {b: r["left_global"] for b, r in moving.items()},
               "rest_moved": heavy["rest_moved"], "noisy_escaped": noisy_heavy["escaped"],
-              "noisy_ended_global": noisy_heavy["ended_global"], "noisy_plain_escaped": noisy_plain["escaped"]}
+              "noisy_ended_global": noisy_heavy["ended_global"],
+              "noisy_plain_escaped": noisy_plain["escaped"]}
     return Finding("C31", text, values, claim="C31", verdict=verdict, pictures=("escapes.png",))
 
 

@@ -48,11 +48,13 @@ def probabilities(model: nn.MLP, points: list[list[float]]) -> list[list[float]]
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
-    """Train a softmax MLP and a softmax regression on the spiral; draw regions and probabilities; multi-label."""
+    """Train a softmax MLP and a softmax regression on the spiral; draw regions and probabilities;
+    multi-label."""
     seed = settings.get("seed", 0)
     X, y = nn.data.spiral(n_per_class=settings["per_class"], classes=CLASSES, seed=seed)
     train = {"loss": "cross_entropy", "lr": settings["lr"], "momentum": settings["momentum"],
-             "batch_size": settings["batch_size"], "epochs": settings["epochs"], "seed": seed, "progress": progress}
+             "batch_size": settings["batch_size"], "epochs": settings["epochs"], "seed": seed,
+             "progress": progress}
     mlp = nn.MLP(2, [*settings["hidden"], CLASSES], activation="relu", seed=seed)
     initial = probabilities(mlp, X)
     announce(f"MLP 2-{'-'.join(map(str, settings['hidden']))}-3 with softmax cross-entropy")
@@ -106,12 +108,13 @@ def draw_regions(out: Output, settings: dict[str, Any], X: list, y: list, xs: li
     curves.plot(epochs, mlp_history.loss, color="#111827", lw=2, label=f"MLP 2-{shape}-3")
     curves.plot(epochs, linear_history.loss, color="#9ca3af", lw=2, ls="--", label="no hidden layer")
     curves.axhline(1.0986, color="#dc2626", lw=1, ls=":", label="ln 3: guessing 1/3 for every class")
-    curves.set(title="Training loss", xlabel="epoch", ylabel="cross-entropy (mean over the epoch)", ylim=(0, None))
+    curves.set(title="Training loss", xlabel="epoch", ylabel="cross-entropy (mean over the epoch)",
+               ylim=(0, None))
     curves.legend()
     fig.suptitle(f"Three classes, {len(X)} spiral points: where each class wins (argmax of softmax)")
     out.save(fig, "regions.png",
-             "Decision regions: a softmax regression can only cut the plane with straight lines (left); the MLP "
-             "follows the spiral arms (middle). Right: cross-entropy per epoch, starting near ln 3.")
+             "Decision regions: a softmax regression can only cut the plane with straight lines (left); the "
+             "MLP follows the spiral arms (middle). Right: cross-entropy per epoch, starting near ln 3.")
 
 
 def draw_probabilities(out: Output, X: list, y: list, xs: list[float], ys: list[float],
@@ -119,17 +122,18 @@ def draw_probabilities(out: Output, X: list, y: list, xs: list[float], ys: list[
     """probabilities.png: one panel per class, its softmax probability over the plane."""
     fig, panels = figure(16, 5, columns=CLASSES)
     for k, axes in enumerate(panels):
-        shading = axes.contourf(xs, ys, rows([row[k] for row in grid], len(xs)), levels=[i / 10 for i in range(11)],
-                                cmap="Greys", vmin=0, vmax=1, alpha=0.6)
+        shading = axes.contourf(xs, ys, rows([row[k] for row in grid], len(xs)),
+                                levels=[i / 10 for i in range(11)], cmap="Greys", vmin=0, vmax=1, alpha=0.6)
         scatter_classes(axes, X, y, NAMES)
         axes.set(title=f"P(class {k}): softmax output {k}", xlabel="x1", ylabel="x2")
         axes.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    fig.colorbar(shading, ax=list(panels), label="probability (the three sum to 1 at every point)", shrink=0.9)
+    fig.colorbar(shading, ax=list(panels), label="probability (the three sum to 1 at every point)",
+                 shrink=0.9)
     fig.suptitle("Class probabilities of the trained MLP: each panel is one softmax output over the plane "
                  "(dark = probable)")
     out.save(fig, "probabilities.png",
-             "Class probabilities: each panel shades one softmax output over the plane; each is high on its own "
-             "arm and the three add up to 1 everywhere.")
+             "Class probabilities: each panel shades one softmax output over the plane; each is high on its "
+             "own arm and the three add up to 1 everywhere.")
 
 
 def findings(mlp: nn.MLP, history: nn.History, linear_history: nn.History, grid: list[list[float]],
@@ -140,17 +144,18 @@ def findings(mlp: nn.MLP, history: nn.History, linear_history: nn.History, grid:
     before = sum(row[label] for row, label in zip(initial, y)) / len(y)
     raised = true_class > max(before, 1 / CLASSES) + 0.2
     return [
-        Finding("accuracy", f"MLP ({mlp.num_parameters()} parameters), {history.epochs} epochs: training accuracy "
-                f"{100 * history.accuracy[-1]:.0f}%, cross-entropy {number(history.loss[0])} -> "
+        Finding("accuracy", f"MLP ({mlp.num_parameters()} parameters), {history.epochs} epochs: training "
+                f"accuracy {100 * history.accuracy[-1]:.0f}%, cross-entropy {number(history.loss[0])} -> "
                 f"{number(history.loss[-1])}",
                 {"accuracy": history.accuracy[-1], "first": history.loss[0], "last": history.loss[-1]}),
         Finding("linear", f"softmax regression (no hidden layer), same training: only "
-                f"{100 * linear_history.accuracy[-1]:.0f}% (cross-entropy {number(linear_history.loss[-1])}): "
-                "straight boundaries cannot follow a spiral",
+                f"{100 * linear_history.accuracy[-1]:.0f}% (cross-entropy "
+                f"{number(linear_history.loss[-1])}): straight boundaries cannot follow a spiral",
                 {"accuracy": linear_history.accuracy[-1], "last": linear_history.loss[-1]}),
-        Finding("true_class", f"the {CLASSES} softmax outputs sum to 1 at all {len(grid)} grid points (largest "
-                f"deviation {worst_sum:.1e}); cross-entropy training raised the true class's mean probability from "
-                f"{number(before)} to {number(true_class)} (1/{CLASSES} = {number(1 / CLASSES)} would be guessing)",
+        Finding("true_class", f"the {CLASSES} softmax outputs sum to 1 at all {len(grid)} grid points "
+                f"(largest deviation {worst_sum:.1e}); cross-entropy training raised the true class's mean "
+                f"probability from {number(before)} to {number(true_class)} (1/{CLASSES} = "
+                f"{number(1 / CLASSES)} would be guessing)",
                 {"true_class": true_class, "before": before, "worst": worst_sum}, claim="C18",
                 verdict="holds" if raised and worst_sum < 1e-12 else "contradicted",
                 pictures=("probabilities.png", "regions.png")),
@@ -164,20 +169,23 @@ THRESHOLDS = [k / 20 for k in range(1, 11)]  # 0.05 ... 0.5: the cut-offs tried 
 
 
 def label_data(n: int, seed: int) -> tuple[list[list[float]], list[list[float]]]:
-    """n points in the square [-1, 1]^2; each carries every label of LABELS whose condition holds (0 to 2 of them)."""
+    """n points in the square [-1, 1]^2; each carries every label of LABELS whose condition holds (0 to 2 of
+    them)."""
     rng = random.Random(seed + 5)
     X = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(n)]
     return X, [[float(a > 0), float(b > 0), float(a + b < -1)] for a, b in X]
 
 
 def independent_bce(outputs: list[list[Any]], targets: list[list[float]]) -> Any:
-    """One binary cross-entropy per label (sigmoid of each logit on its own), averaged over every label of every point."""
+    """One binary cross-entropy per label (sigmoid of each logit on its own), averaged over every label of
+    every point."""
     return nn.losses.binary_cross_entropy_with_logits([z for row in outputs for z in row],
                                                       [t for row in targets for t in row])
 
 
 def softmax_cross_entropy(outputs: list[list[Any]], targets: list[list[float]]) -> Any:
-    """Cross-entropy of softmax against the label set spread evenly over its labels: -sum_k t_k ln softmax(z)_k.
+    """Cross-entropy of softmax against the label set spread evenly over its labels:
+    -sum_k t_k ln softmax(z)_k.
 
     Softmax has no way to say "no label": a point without labels gets the even spread 1/K over all K.
     """
@@ -188,21 +196,25 @@ def softmax_cross_entropy(outputs: list[list[Any]], targets: list[list[float]]) 
     return sum(terms) / len(terms)
 
 
-def exact(predicted: list[list[float]], targets: list[list[float]], threshold: float, rows: list[int]) -> float:
+def exact(predicted: list[list[float]], targets: list[list[float]], threshold: float,
+          rows: list[int]) -> float:
     """The share of the rows whose whole label set (every probability above threshold) is right."""
     right = [all((p > threshold) == (t == 1.0) for p, t in zip(predicted[i], targets[i])) for i in rows]
     return sum(right) / len(right) if right else float("nan")
 
 
 def multi_label(settings: dict[str, Any], progress: bool, seed: int) -> dict[str, Any]:
-    """Train a linear 2-3 model twice on the multi-label points: softmax cross-entropy, independent sigmoids."""
+    """Train a linear 2-3 model twice on the multi-label points: softmax cross-entropy, independent
+    sigmoids."""
     X, Y = label_data(settings["n"], seed)
     probs = {}
     for name, loss, squash in (("softmax", softmax_cross_entropy, nn.softmax),
-                               ("independent sigmoids", independent_bce, lambda row: [z.sigmoid() for z in row])):
+                               ("independent sigmoids", independent_bce,
+                                lambda row: [z.sigmoid() for z in row])):
         model = nn.MLP(2, [len(LABELS)], seed=seed)
         announce(f"{len(LABELS)} labels, one linear layer, {name}")
-        nn.fit(model, X, Y, loss=loss, lr=0.5, batch_size=20, epochs=settings["epochs"], seed=seed, progress=progress)
+        nn.fit(model, X, Y, loss=loss, lr=0.5, batch_size=20, epochs=settings["epochs"], seed=seed,
+               progress=progress)
         with no_grad():
             probs[name] = [[p.data for p in squash(model(x))] for x in X]
     counts = [int(sum(labels)) for labels in Y]
@@ -215,11 +227,13 @@ def multi_label(settings: dict[str, Any], progress: bool, seed: int) -> dict[str
     multi = [i for i, c in enumerate(counts) if c >= 2]
     share = {name: statistics.fmean(p for i in multi for p, t in zip(probs[name][i], Y[i]) if t == 1.0)
              for name in probs}
-    return {"X": X, "Y": Y, "probs": probs, "by_count": by_count, "cut": cut, "accuracy": accuracy, "share": share}
+    return {"X": X, "Y": Y, "probs": probs, "by_count": by_count, "cut": cut, "accuracy": accuracy,
+            "share": share}
 
 
 def draw_multi_label(out: Output, result: dict[str, Any]) -> None:
-    """multi_label.png: the points and their labels; each model's whole-set accuracy by the number of labels."""
+    """multi_label.png: the points and their labels; each model's whole-set accuracy by the number of
+    labels."""
     fig, (plane, bars) = figure(14, 5, columns=2)
     X, Y = result["X"], result["Y"]
     markers = [("o", 140, "none"), ("s", 60, "none"), ("x", 40, None)]
@@ -228,29 +242,33 @@ def draw_multi_label(out: Output, result: dict[str, Any]) -> None:
         style = {"facecolors": face, "edgecolors": CLASS_COLOURS[k]} if face else {"color": CLASS_COLOURS[k]}
         plane.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=size, marker=marker, lw=1.4,
                       label=f"label {k + 1}: {name} ({len(chosen)} points)", **style)
-    plane.scatter([x[0] for x, labels in zip(X, Y) if not any(labels)], [x[1] for x, labels in zip(X, Y) if not any(labels)],
+    plane.scatter([x[0] for x, labels in zip(X, Y) if not any(labels)],
+                  [x[1] for x, labels in zip(X, Y) if not any(labels)],
                   s=12, color="#9ca3af", label="no label")
     plane.set(title="Multi-label data: a point may carry 0, 1 or 2 labels", xlabel="x1", ylabel="x2")
     plane.legend(loc="upper left", fontsize=8, framealpha=0.9)
     counts = list(result["by_count"])
     width = 0.38
-    for offset, (name, colour) in zip((-width / 2, width / 2), (("softmax", "#ea580c"), ("independent sigmoids", "#111827"))):
+    for offset, (name, colour) in zip((-width / 2, width / 2),
+                                      (("softmax", "#ea580c"), ("independent sigmoids", "#111827"))):
         heights = [100 * result["accuracy"][name][k] for k in counts]
         bars.bar([k + offset for k in counts], heights, width=width, color=colour,
-                 label=f"{name} (label if p > {result['cut'][name]:g}): {100 * result['accuracy'][name]['all']:.0f}% "
-                 "of all points")
-    bars.set(xticks=counts, xticklabels=[f"{k} label{'s' if k != 1 else ''}\n({len(result['by_count'][k])} points)"
-                                         for k in counts], ylabel="points whose whole label set is right (%)",
+                 label=f"{name} (label if p > {result['cut'][name]:g}): "
+                 f"{100 * result['accuracy'][name]['all']:.0f}% of all points")
+    bars.set(xticks=counts,
+             xticklabels=[f"{k} label{'s' if k != 1 else ''}\n({len(result['by_count'][k])} points)"
+                          for k in counts],
+             ylabel="points whose whole label set is right (%)",
              ylim=(0, 110), title="Whole label set right, by the number of labels")
     bars.legend(loc="upper right", fontsize=8)
     share = result["share"]
-    fig.suptitle(f"On points with 2 labels each true label gets p = {number(share['softmax'])} from softmax (the "
-                 f"outputs sum to 1), {number(share['independent sigmoids'])} from independent sigmoids")
+    fig.suptitle(f"On points with 2 labels each true label gets p = {number(share['softmax'])} from softmax "
+                 f"(the outputs sum to 1), {number(share['independent sigmoids'])} from independent sigmoids")
     out.save(fig, "multi_label.png",
-             "Multi-label classification: softmax spreads one unit of probability over the labels, so two true "
-             f"labels get about half each (mean {number(share['softmax'])}) and no cut-off gets both label sets and "
-             "single labels right; one sigmoid per label with binary cross-entropy answers each label on its own (mean "
-             f"{number(share['independent sigmoids'])}).")
+             "Multi-label classification: softmax spreads one unit of probability over the labels, so two "
+             f"true labels get about half each (mean {number(share['softmax'])}) and no cut-off gets both "
+             "label sets and single labels right; one sigmoid per label with binary cross-entropy answers "
+             f"each label on its own (mean {number(share['independent sigmoids'])}).")
 
 
 def multi_label_finding(result: dict[str, Any]) -> Finding:
@@ -259,16 +277,19 @@ def multi_label_finding(result: dict[str, Any]) -> Finding:
     soft, sig = accuracy["softmax"], accuracy["independent sigmoids"]
     two = max(result["by_count"])
     none = len(result["by_count"].get(0, []))
-    holds = sig["all"] > soft["all"] + 0.1 and share["softmax"] <= 0.5 + 1e-9 < share["independent sigmoids"]
-    return Finding("multi_label", f"{len(result['X'])} points with 0-{two} of {len(LABELS)} labels: whole label set "
-                   f"right for {100 * sig['all']:.0f}% with independent sigmoids, {100 * soft['all']:.0f}% with softmax "
-                   f"even at its best cut-off p > {result['cut']['softmax']:g} ({100 * sig[two]:.0f}% against "
-                   f"{100 * soft[two]:.0f}% on the {two}-label points); a true label of a {two}-label point gets p = "
-                   f"{number(share['softmax'])} from softmax, at most 1/2 since the outputs sum to 1, and "
-                   f"{number(share['independent sigmoids'])} from the sigmoids"
-                   + (f"; softmax gets {100 * soft[0]:.0f}% of the {none} points without a label right (it cannot say "
-                      f"'none'), the sigmoids {100 * sig[0]:.0f}%" if none else ""),
-                   {"sigmoid": sig, "softmax": soft, "share": share, "cut": result["cut"]["softmax"]}, claim="C19",
+    holds = (sig["all"] > soft["all"] + 0.1
+             and share["softmax"] <= 0.5 + 1e-9 < share["independent sigmoids"])
+    return Finding("multi_label", f"{len(result['X'])} points with 0-{two} of {len(LABELS)} labels: whole "
+                   f"label set right for {100 * sig['all']:.0f}% with independent sigmoids, "
+                   f"{100 * soft['all']:.0f}% with softmax even at its best cut-off "
+                   f"p > {result['cut']['softmax']:g} ({100 * sig[two]:.0f}% against "
+                   f"{100 * soft[two]:.0f}% on the {two}-label points); a true label of a {two}-label point "
+                   f"gets p = {number(share['softmax'])} from softmax, at most 1/2 since the outputs sum to "
+                   f"1, and {number(share['independent sigmoids'])} from the sigmoids"
+                   + (f"; softmax gets {100 * soft[0]:.0f}% of the {none} points without a label right (it "
+                      f"cannot say 'none'), the sigmoids {100 * sig[0]:.0f}%" if none else ""),
+                   {"sigmoid": sig, "softmax": soft, "share": share, "cut": result["cut"]["softmax"]},
+                   claim="C19",
                    verdict="holds" if holds else "nuanced" if sig["all"] > soft["all"] else "contradicted",
                    pictures=("multi_label.png",))
 

@@ -1,4 +1,5 @@
-"""Demo: optimiser paths. SGD, momentum, Nesterov, RMSprop and Adam on an elongated bowl and a Rosenbrock valley."""
+"""Demo: optimiser paths. SGD, momentum, Nesterov, RMSprop and Adam on an elongated bowl and a Rosenbrock
+valley."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def height(surface: str, point: tuple[float, float]) -> float:
     return SURFACES[surface](Value(x), Value(y)).data
 
 
-def walk(surface: str, start: tuple[float, float], name: str, lr: float, steps: int) -> list[tuple[float, float]]:
+def walk(surface: str, start: tuple[float, float], name: str, lr: float,
+         steps: int) -> list[tuple[float, float]]:
     """The optimiser's path from start: the points visited, stopping early if it blows up."""
     optimiser_class, options, _ = OPTIMISERS[name]
     x, y = Value(start[0], label="x"), Value(start[1], label="y")

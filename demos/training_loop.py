@@ -18,10 +18,10 @@ neurons learns a curved boundary by repeating four lines per mini-batch: forward
 zero_grad, backward, step (nn.fit), where step is the plain update w <- w - lr * dL/dw. Look at the loss
 falling epoch by epoch and the boundary it ends with.
 """
-FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 60, "lr": 0.3, "momentum": 0.0, "batch_size": 20,
-                        "grid": 60}
-QUICK: dict[str, Any] = {"n": 60, "hidden": [8, 8], "epochs": 60, "lr": 0.5, "momentum": 0.0, "batch_size": 20,
-                         "grid": 15}
+FULL: dict[str, Any] = {"n": 100, "hidden": [16, 16], "epochs": 60, "lr": 0.3, "momentum": 0.0,
+                        "batch_size": 20, "grid": 60}
+QUICK: dict[str, Any] = {"n": 60, "hidden": [8, 8], "epochs": 60, "lr": 0.5, "momentum": 0.0,
+                         "batch_size": 20, "grid": 15}
 LOSS = "binary_cross_entropy_with_logits"
 
 
@@ -32,7 +32,8 @@ def probability_grid(model: nn.MLP, xs: list[float], ys: list[float]) -> list[li
 
 
 def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> list[Finding]:
-    """Train the MLP on the moons; draw its loss curve and its boundary before and after; return the findings."""
+    """Train the MLP on the moons; draw its loss curve and its boundary before and after; return the
+    findings."""
     seed = settings.get("seed", 0)
     X, y = nn.data.moons(n=settings["n"], noise=0.1, seed=seed)
     model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=seed)
@@ -41,14 +42,16 @@ def run(out: Output, settings: dict[str, Any] = FULL, progress: bool = True) -> 
     step = one_step(settings, X, y, seed)
     announce(f"{model} on {len(X)} moons points")
     history = nn.fit(model, X, y, loss=LOSS, lr=settings["lr"], momentum=settings["momentum"],
-                     batch_size=settings["batch_size"], epochs=settings["epochs"], seed=seed, progress=progress)
+                     batch_size=settings["batch_size"], epochs=settings["epochs"], seed=seed,
+                     progress=progress)
     after = probability_grid(model, xs, ys)
     draw(out, settings, model, history, X, y, xs, ys, before, after)
     return [*findings(settings, model, history), update_finding(settings, history, step)]
 
 
 def one_step(settings: dict[str, Any], X: list, y: list, seed: int) -> dict[str, float]:
-    """One step of nn.SGD on a fresh copy of the model: each weight's move against -lr * dL/dw, and the loss drop."""
+    """One step of nn.SGD on a fresh copy of the model: each weight's move against -lr * dL/dw, and the
+    loss drop."""
     model = nn.MLP(2, [*settings["hidden"], 1], activation="relu", seed=seed)
     batch, targets = X[: settings["batch_size"]], y[: settings["batch_size"]]
     optimiser = nn.SGD(model.parameters(), lr=settings["lr"])
@@ -69,8 +72,8 @@ def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.Histo
     fig, (curve, start, end) = figure(16, 4.8, columns=3)
     epochs = range(1, history.epochs + 1)
     curve.plot(epochs, history.loss, color="#2563eb", lw=2, label="training loss (mean over the epoch)")
-    curve.set(title="The loss falls as training repeats the loop", xlabel="epoch", ylabel="binary cross-entropy",
-              yscale="log")
+    curve.set(title="The loss falls as training repeats the loop", xlabel="epoch",
+              ylabel="binary cross-entropy", yscale="log")
     accuracy = curve.twinx()
     accuracy.plot(epochs, [100 * a for a in history.accuracy], color="#16a34a", lw=1.5, ls="--",
                   label="training accuracy")
@@ -79,8 +82,8 @@ def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.Histo
     curve.legend(lines, [line.get_label() for line in lines], loc="lower left")
     for axes, grid, title in ((start, before, "Before training: a random boundary"),
                               (end, after, f"After {history.epochs} epochs: the learned boundary")):
-        shading = axes.contourf(xs, ys, grid, levels=[0, 0.1, 0.3, 0.5, 0.7, 0.9, 1], cmap="RdBu_r", alpha=0.55,
-                                vmin=0, vmax=1)
+        shading = axes.contourf(xs, ys, grid, levels=[0, 0.1, 0.3, 0.5, 0.7, 0.9, 1], cmap="RdBu_r",
+                                alpha=0.55, vmin=0, vmax=1)
         axes.contour(xs, ys, grid, levels=[0.5], colors="black", linewidths=2)
         scatter_classes(axes, X, y, ["class 0 (upper moon)", "class 1 (lower moon)"])
         axes.plot([], [], color="black", lw=2, label="decision boundary, P(class 1) = 0.5")
@@ -91,8 +94,9 @@ def draw(out: Output, settings: dict[str, Any], model: nn.MLP, history: nn.Histo
                  f"{len(X)} moons points: lr {settings['lr']}, momentum {settings['momentum']}, "
                  f"batches of {settings['batch_size']}")
     out.save(fig, "training_loop.png",
-             "The training loop figure: the loss per epoch (left) and the network's predicted P(class 1) over the "
-             "plane before training (middle) and after (right); the black line is the decision boundary.")
+             "The training loop figure: the loss per epoch (left) and the network's predicted P(class 1) "
+             "over the plane before training (middle) and after (right); the black line is the decision "
+             "boundary.")
 
 
 def findings(settings: dict[str, Any], model: nn.MLP, history: nn.History) -> list[Finding]:
@@ -100,9 +104,10 @@ def findings(settings: dict[str, Any], model: nn.MLP, history: nn.History) -> li
     below = next((epoch for epoch, loss in enumerate(history.loss, 1) if loss < 0.1), None)
     steps = history.epochs * -(-settings["n"] // settings["batch_size"])
     return [
-        Finding("loss", f"MLP with {model.num_parameters()} parameters, {history.epochs} epochs ({steps} steps of "
-                f"forward, loss, zero_grad, backward, step): loss {number(history.loss[0])} -> "
-                f"{number(history.loss[-1])}", {"first": history.loss[0], "last": history.loss[-1], "steps": steps}),
+        Finding("loss", f"MLP with {model.num_parameters()} parameters, {history.epochs} epochs ({steps} "
+                f"steps of forward, loss, zero_grad, backward, step): loss {number(history.loss[0])} -> "
+                f"{number(history.loss[-1])}",
+                {"first": history.loss[0], "last": history.loss[-1], "steps": steps}),
         Finding("below", f"the loss first fell below 0.1 in epoch {below}" if below else
                 "the loss never fell below 0.1", {"epoch": below}),
         Finding("accuracy", f"training accuracy {100 * history.accuracy[0]:.0f}% in the first epoch -> "
@@ -115,10 +120,11 @@ def update_finding(settings: dict[str, Any], history: nn.History, step: dict[str
     """C21: one step is exactly w - lr * dL/dw and lowers the batch's loss; repeated, the loss falls."""
     falls = sum(later < earlier for earlier, later in zip(history.loss, history.loss[1:]))
     holds = step["gap"] < 1e-12 and step["after"] < step["before"] and history.loss[-1] < history.loss[0] / 3
-    return Finding("update", f"one nn.SGD step moved every weight to w - {settings['lr']:g} * dL/dw (largest deviation "
-                   f"{step['gap']:.1e}) and lowered the batch's loss {number(step['before'])} -> {number(step['after'])}; "
-                   f"repeated for {history.epochs} epochs the loss fell {number(history.loss[0])} -> "
-                   f"{number(history.loss[-1])}, lower than the epoch before in {falls} of {history.epochs - 1} epochs",
+    return Finding("update", f"one nn.SGD step moved every weight to w - {settings['lr']:g} * dL/dw "
+                   f"(largest deviation {step['gap']:.1e}) and lowered the batch's loss "
+                   f"{number(step['before'])} -> {number(step['after'])}; repeated for {history.epochs} "
+                   f"epochs the loss fell {number(history.loss[0])} -> {number(history.loss[-1])}, lower "
+                   f"than the epoch before in {falls} of {history.epochs - 1} epochs",
                    {"gap": step["gap"], "falls": falls, **step}, claim="C21",
                    verdict="holds" if holds else "contradicted", pictures=("training_loop.png",))
 
