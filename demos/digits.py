@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
 from operator import add
 from typing import Any
 
@@ -101,23 +102,34 @@ def batch_gradient(staged: dict[str, Any], weights: list[float], X: list,
 
 def train_staged(model: nn.MLP, staged: dict[str, Any], X: list, y: list[int], settings: dict[str, Any],
                  seed: int, progress: bool) -> dict:
-    """nn.fit's loop with the staged code for forward and backward: the same batches (nn.batches with the
-    seed's generator, one shuffle per epoch), the gradient into each parameter's .grad, nn.SGD's step.
-    Returns the mean loss per epoch (measured on each batch before its step, as nn.fit does) and the time."""
-    from tqdm.auto import tqdm
-
+    """nn.fit's loop with the staged code for forward and backward: the gradient into each parameter's
+    .grad, then nn.SGD's step, on nn.fit's batches (see ``epochs``)."""
     params = model.parameters()
     optimiser = nn.SGD(params, lr=settings["lr"], momentum=settings["momentum"])
+
+    def step(rows: list, labels: list[int]) -> float:
+        loss, grads = batch_gradient(staged, [p.data for p in params], rows, labels)
+        for p, g in zip(params, grads, strict=True):
+            p.grad = g
+        optimiser.step()
+        return loss
+
+    return epochs(X, y, settings, seed, progress, "chainrule", step)
+
+
+def epochs(X: list, y: list, settings: dict[str, Any], seed: int, progress: bool, desc: str,
+           step: Callable[[list, list], float]) -> dict:
+    """Run ``step(rows, labels)`` (one update; returns the batch's mean loss before it) on nn.fit's batches:
+    nn.batches with random.Random(seed), one shuffle per epoch. Returns the mean loss of each epoch (as
+    nn.fit measures it) and the seconds per epoch."""
+    from tqdm.auto import tqdm
+
     rng, losses = random.Random(seed), []
     start = time.perf_counter()
-    for _ in tqdm(range(settings["epochs"]), desc="chainrule", unit="epoch", disable=not progress):
+    for _ in tqdm(range(settings["epochs"]), desc=desc, unit="epoch", disable=not progress):
         total = 0.0
         for rows, labels in nn.batches(X, y, settings["batch_size"], True, rng):
-            loss, grads = batch_gradient(staged, [p.data for p in params], rows, labels)
-            for p, g in zip(params, grads, strict=True):
-                p.grad = g
-            optimiser.step()
-            total += loss * len(rows)
+            total += step(rows, labels) * len(rows)
         losses.append(total / len(X))
     return {"loss": losses, "seconds": (time.perf_counter() - start) / settings["epochs"]}
 
@@ -153,28 +165,22 @@ def _torch_copy(model: nn.MLP) -> Any:
 
 
 def train_torch(module: Any, X: list, y: list, settings: dict[str, Any], seed: int, progress: bool) -> dict:
-    """PyTorch's training loop on the batches nn.fit drew (nn.batches with the same seed): loss per epoch."""
-    import random
-
+    """PyTorch's training loop on the batches nn.fit drew (see ``epochs``): loss per epoch."""
     import torch
-    from tqdm.auto import tqdm
 
     announce(f"PyTorch: the same network ({sum(p.numel() for p in module.parameters())} parameters), "
              "same batches")
     inputs, targets = torch.tensor(X, dtype=torch.float64), torch.tensor(y)
     optimiser = torch.optim.SGD(module.parameters(), lr=settings["lr"], momentum=settings["momentum"])
-    rng, losses = random.Random(seed), []  # nn.fit's batch order: one shuffle of this generator per epoch
-    start = time.perf_counter()
-    for _ in tqdm(range(settings["epochs"]), desc="pytorch", unit="epoch", disable=not progress):
-        total = 0.0
-        for rows, _labels in nn.batches(list(range(len(X))), y, settings["batch_size"], True, rng):
-            loss = torch.nn.functional.cross_entropy(module(inputs[rows]), targets[rows])
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-            total += loss.item() * len(rows)
-        losses.append(total / len(X))
-    return {"loss": losses, "seconds": (time.perf_counter() - start) / settings["epochs"]}
+
+    def step(rows: list[int], _labels: list[int]) -> float:
+        loss = torch.nn.functional.cross_entropy(module(inputs[rows]), targets[rows])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        return loss.item()
+
+    return epochs(list(range(len(X))), y, settings, seed, progress, "pytorch", step)  # rows by index
 
 
 def confusion(y_true: list[int], y_pred: list[int]) -> list[list[int]]:
