@@ -208,11 +208,53 @@ def refresh_tests(target: Path) -> None:
         (target / name).write_text(text)
 
 
+# mutmut's stats run records each call of a mutated function (a trampoline) in a set and a ContextVar.
+# The collector's gc.callbacks hook (autograd/collector.py) is mutated too, so a collection that starts
+# inside that bookkeeping (while a ContextVar.set allocates, say) re-enters it, and CPython segfaults.
+# This sitecustomize, on the PYTHONPATH of mutmut's processes only (the tests' subprocesses too),
+# pauses the collector for the bookkeeping alone; the code under test runs with it as usual.
+GC_GUARD = '''"""Written by tools/mutation.py: mutmut's bookkeeping, never interrupted by a collection."""
+import gc
+
+
+def _without_collections(function):
+    def call(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return call
+
+
+try:
+    from mutmut import core
+    from mutmut.mutation import trampoline
+except ImportError:
+    pass
+else:
+    trampoline.record_trampoline_hit = _without_collections(trampoline.record_trampoline_hit)
+    core.MutmutCallStack.set = staticmethod(_without_collections(core.MutmutCallStack._ctx.set))
+    core.MutmutCallStack.reset = staticmethod(_without_collections(core.MutmutCallStack._ctx.reset))
+'''
+
+
+def mutmut_environment() -> dict[str, str]:
+    """os.environ with GC_GUARD's directory first on PYTHONPATH and hypothesis's "dev" profile."""
+    site = SCRATCH / "gc_guard"
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "sitecustomize.py").write_text(GC_GUARD)
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    # 15 examples per property while mutating
+    return {"HYPOTHESIS_PROFILE": "dev", **os.environ, "PYTHONPATH": path}
+
+
 def run_mutmut(names: list[str]) -> int:
     command = ["nice", "-n", "19", *MUTMUT, "run", "--max-children", "1", *names]
-    os.environ.setdefault("HYPOTHESIS_PROFILE", "dev")  # 15 examples per property while mutating
     print("$", " ".join(command), f"(in {SCRATCH})", flush=True)
-    return subprocess.run(command, cwd=SCRATCH).returncode
+    return subprocess.run(command, cwd=SCRATCH, env=mutmut_environment()).returncode
 
 
 BY_HAND_TESTS = [*SUBJECT_TESTS, "tests/test_reliability_numerics.py", "tests/test_hostile_input.py",
