@@ -290,11 +290,6 @@ NARY: dict[str, Rule] = {
 TABLES = (UNARY, BINARY, NARY)
 
 
-def table_of(arity: int) -> dict[str, Rule]:
-    """The table of the ops taking 1 or 2 operands (0: n-ary)."""
-    return {1: UNARY, 2: BINARY, 0: NARY}[arity]
-
-
 def exists(op: str) -> bool:
     """True when some table has an op of that name."""
     return any(op in table for table in TABLES)

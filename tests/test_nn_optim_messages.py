@@ -1,5 +1,5 @@
-"""The optimiser: SGD's defaults, a step with gradients left as Values by create_graph, and the
-refusals of nn.optim, each with its exact message.
+"""The optimisers: SGD's defaults, a step with gradients left as Values by create_graph, each
+optimiser's repr, and the refusals of nn.optim, each with its exact message.
 """
 
 from __future__ import annotations
@@ -54,11 +54,34 @@ OPTIM_REFUSALS = [
     (lambda: SGD([Value(1.0)], momentum=1.0), ValueError, "SGD: momentum must lie in [0, 1), got 1.0"),
     (lambda: SGD([Value(1.0)], momentum=None), TypeError,
      "SGD: momentum must be a number, got NoneType: None"),
+    (lambda: nn.optim.clip_grad_norm(3, 1.0), TypeError,
+     "clip_grad_norm takes a list of Values (model.parameters()), got int"),
+    (lambda: nn.optim.clip_grad_norm([], 1.0), ValueError,
+     "clip_grad_norm got an empty list of parameters: nothing to train"),
+    (lambda: nn.optim.clip_grad_norm([TWICE, "x"], 1.0), TypeError,
+     "clip_grad_norm: params[1] is a str, not a Value"),
 ]
 
 
 @pytest.mark.parametrize(("call", "error", "message"), OPTIM_REFUSALS)
-def test_sgd_refuses_with_the_exact_message(call, error, message):
+def test_nn_optim_refuses_with_the_exact_message(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda ps: nn.optim.SGD(ps), "SGD(2 parameters, lr=0.01, momentum=0.0)"),
+    (lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+     "SGD(2 parameters, lr=0.1, momentum=0.9, nesterov=True)"),
+    (lambda ps: nn.optim.SGD(ps, weight_decay=0.01),
+     "SGD(2 parameters, lr=0.01, momentum=0.0, weight_decay=0.01)"),
+    (lambda ps: nn.optim.Adam(ps),
+     "Adam(2 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0)"),
+    (lambda ps: nn.optim.AdamW(ps),
+     "AdamW(2 parameters, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)"),
+    (lambda ps: nn.optim.RMSprop(ps), "RMSprop(2 parameters, lr=0.01, alpha=0.99, eps=1e-08, momentum=0.0)"),
+    (lambda ps: nn.optim.Adagrad(ps), "Adagrad(2 parameters, lr=0.01, eps=1e-10)"),
+])
+def test_an_optimisers_repr_names_its_class_its_parameter_count_and_its_settings(make, text):
+    assert repr(make([Value(1.0), Value(2.0)])) == text

@@ -5,10 +5,12 @@ sigmoid to the bit, domain errors (finite and infinite operands) and IEEE inf/na
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
-from autograd import Value, grad, topological_order
+from autograd import Value, grad, rules, topological_order
+from autograd.modes import ieee_arithmetic
 
 NAN, INF = math.nan, math.inf
 
@@ -143,3 +145,65 @@ def test_inf_and_nan_built_by_the_user_pass_through_as_ieee(make, expected):
     result = make()
     assert (math.isnan(result) and math.isnan(expected)) or result == expected
 
+
+
+# --- the exact message of each refusal: the op, the operands, why (when the domain has parts), the domain ---
+
+POWER_DOMAIN = "** is defined only for a != 0 or b >= 0, and a >= 0 or b an integer"
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: Value(-1.0).log(), ValueError, "log of -1.0: log is defined only for u > 0"),
+    (lambda: Value(0.0).log(), ValueError, "log of 0.0: log is defined only for u > 0"),
+    (lambda: Value(-4.0).sqrt(), ValueError, "sqrt of -4.0: sqrt is defined only for u >= 0"),
+    (lambda: Value(INF).sin(), ValueError, "sin of inf: sin is defined only for finite u"),
+    (lambda: Value(-INF).sin(), ValueError, "sin of -inf: sin is defined only for finite u"),
+    (lambda: Value(-INF).cos(), ValueError, "cos of -inf: cos is defined only for finite u"),
+    (lambda: Value(0.0) ** -1, ValueError,
+     f"0.0 ** -1.0: zero cannot be raised to a negative power ({POWER_DOMAIN})"),
+    (lambda: Value(-0.0) ** Value(-2.0), ValueError,
+     f"-0.0 ** -2.0: zero cannot be raised to a negative power ({POWER_DOMAIN})"),
+    (lambda: Value(-8.0) ** 0.5, ValueError,
+     f"-8.0 ** 0.5: a negative base needs an integer exponent ({POWER_DOMAIN})"),
+    (lambda: Value(10.0) ** Value(400.0), OverflowError,
+     "** overflow: 10.0 ** 400.0 is too large for a float"),
+])
+def test_a_refusal_names_the_op_the_operands_why_and_the_domain(make, error, message):
+    with pytest.raises(error) as info:
+        make()
+    assert str(info.value) == message
+
+
+# --- inside ieee_arithmetic (how backward computes), a forward outside its domain gives IEEE's answer ---
+
+
+@pytest.mark.parametrize(("op", "operands", "expected"), [
+    ("log", (0.0,), -INF), ("log", (-1.0,), NAN), ("log", (-INF,), NAN), ("sqrt", (-4.0,), NAN),
+    ("sin", (INF,), NAN), ("sin", (-INF,), NAN), ("cos", (INF,), NAN), ("cos", (-INF,), NAN),
+    ("**", (0.0, -1.0), INF), ("**", (-0.0, -1.0), -INF), ("**", (0.0, -2.0), INF),
+    ("**", (-8.0, 0.5), NAN), ("**", (10.0, 400.0), INF), ("**", (-10.0, 401.0), -INF),
+])
+def test_inside_ieee_arithmetic_a_forward_outside_its_domain_gives_ieees_answer(op, operands, expected):
+    forward = (rules.UNARY.get(op) or rules.BINARY[op]).forward
+    with ieee_arithmetic():
+        result = forward(*operands)
+    assert math.isnan(result) if math.isnan(expected) else result == expected  # inf or -inf
+    with pytest.raises((ValueError, OverflowError)):  # and outside it the same call is refused
+        forward(*operands)
+
+
+# --- the text of an op node and of a constant, as pictures and the generated code show them ---
+
+
+@pytest.mark.parametrize(("op", "k", "text"), [
+    ("**", 3.0, "**3"), ("**", -0.5, "**-0.5"), ("leaky_relu", 0.1, "leaky_relu 0.1"),
+    ("*", None, "×"), ("tanh", None, "tanh"),
+])
+def test_an_op_nodes_symbol_fills_in_its_constant(op, k, text):
+    rule = rules.UNARY.get(op) or rules.BINARY[op]
+    assert rules.symbol(rule, op, k) == text
+
+
+def test_a_constant_is_written_as_a_learner_writes_it():
+    assert [rules.number_text(x) for x in (3.0, 0.5, -2, 1e-7)] == ["3", "0.5", "-2", "1e-07"]
+    assert rules.number_text(Fraction(1, 2)) == "1/2"  # not a float: as str() writes it
