@@ -346,12 +346,12 @@ def report(statuses: dict[str, str]) -> None:
                        if status not in DETECTED and status != "not checked")
     changed = changes(survivors)
     reasons = {name: reason_for(name, changed[name]) for name in survivors}
-    print(f"\n{len(survivors)} not detected, {sum(map(bool, reasons.values()))} of them equivalent "
-          "(reason given):")
+    print(f"\n{len(survivors)} not detected, {sum(map(bool, reasons.values()))} of them with a written "
+          "reason (equivalent, or not switchable by mutmut):")
     for name in survivors:
         mutant = next((line for line in changed[name].splitlines() if line.startswith("+")), "")
         print(f"  {statuses[name]:12} {name}\n      {mutant.strip()}"
-              + (f"\n      equivalent: {reasons[name]}" if reasons[name] else ""))
+              + (f"\n      reason: {reasons[name]}" if reasons[name] else ""))
 
 
 def line(label: str, counts: collections.Counter) -> None:
