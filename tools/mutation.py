@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import fnmatch
 import importlib.util
 import json
 import os
@@ -324,6 +325,17 @@ def verify_by_hand(names: list[str]) -> None:
         by_hand.write_text(json.dumps(verdicts, indent=1, sort_keys=True))
 
 
+def unchecked(pattern: str) -> list[str] | None:
+    """The mutants matching pattern that have no verdict yet; None before mutmut made any mutant.
+
+    mutmut runs every mutant it is given by name again, so a run that resumes names only these."""
+    statuses = results() if (SCRATCH / "mutants").exists() else {}
+    if not statuses:
+        return None
+    return sorted(name for name, status in statuses.items()
+                  if status == "not checked" and fnmatch.fnmatchcase(name, pattern))
+
+
 def module_of(name: str) -> str:
     """'autograd.rules.x__pow__mutmut_3' -> 'autograd/rules.py'; 'autograd.x_f__mutmut_1' -> __init__.py."""
     module = name.split(".x")[0].replace(".", "/")
@@ -399,7 +411,9 @@ def main() -> int:
         else:
             snapshot(SCRATCH)
             for first in FIRST:
-                run_mutmut([first], args.jobs)
+                names = unchecked(first)
+                if names != []:
+                    run_mutmut(names or [first], args.jobs)
             run_mutmut([], args.jobs)
     statuses = results()
     report(statuses)
