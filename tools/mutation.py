@@ -274,7 +274,8 @@ def mutmut_environment() -> dict[str, str]:
 
 def run_mutmut(names: list[str], jobs: int = 1) -> int:
     command = ["nice", "-n", "19", *MUTMUT, "run", "--max-children", str(jobs), *names]
-    print("$", " ".join(command), f"(in {SCRATCH})", flush=True)
+    shown = command if len(names) <= 3 else [*command[:-len(names)], names[0], f"... ({len(names)} mutants)"]
+    print("$", " ".join(shown), f"(in {SCRATCH})", flush=True)
     return subprocess.run(command, cwd=SCRATCH, env=mutmut_environment()).returncode
 
 
