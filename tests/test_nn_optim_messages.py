@@ -38,6 +38,13 @@ def test_sgd_steps_with_gradients_left_as_values_by_create_graph():
 
 SGD = nn.optim.SGD
 TWICE = Value(1.0)
+
+
+class LearningRateOnly:
+    """Has an lr but no step(): not an optimiser."""
+
+    lr = 0.1
+
 OPTIM_REFUSALS = [
     (lambda: SGD(3), TypeError, "SGD takes a list of Values (model.parameters()), got int"),
     (lambda: SGD(None), TypeError, "SGD takes a list of Values (model.parameters()), got NoneType"),
@@ -60,6 +67,24 @@ OPTIM_REFUSALS = [
      "clip_grad_norm got an empty list of parameters: nothing to train"),
     (lambda: nn.optim.clip_grad_norm([TWICE, "x"], 1.0), TypeError,
      "clip_grad_norm: params[1] is a str, not a Value"),
+    (lambda: nn.optim.Adagrad([Value(1.0)], eps=-1.0), ValueError,
+     "Adagrad: eps must be a finite number >= 0, got -1.0"),
+    (lambda: nn.optim.Adagrad([Value(1.0)], weight_decay=math.inf), ValueError,
+     "Adagrad: weight_decay must be a finite number >= 0, got inf"),
+    (lambda: nn.optim.RMSprop([Value(1.0)], eps=-1e-8), ValueError,
+     "RMSprop: eps must be a finite number >= 0, got -1e-08"),
+    (lambda: nn.optim.RMSprop([Value(1.0)], weight_decay=-0.5), ValueError,
+     "RMSprop: weight_decay must be a finite number >= 0, got -0.5"),
+    (lambda: nn.optim.StepLR(SGD([Value(1.0)]), 2, gamma=0.0), ValueError,
+     "StepLR: gamma must lie in (0, 1] (the factor lr is multiplied by), got 0.0"),
+    (lambda: nn.optim.StepLR(SGD([Value(1.0)]), 2, gamma="g"), TypeError,
+     "StepLR: gamma must be a number, got str: 'g'"),
+    (lambda: nn.optim.ExponentialLR(SGD([Value(1.0)]), gamma=1.5), ValueError,
+     "ExponentialLR: gamma must lie in (0, 1] (the factor lr is multiplied by), got 1.5"),
+    (lambda: nn.optim.StepLR(LearningRateOnly(), 2), TypeError,
+     "StepLR takes an optimiser (with .lr), got LearningRateOnly"),
+    (lambda: nn.optim.ExponentialLR(object(), 0.5), TypeError,
+     "ExponentialLR takes an optimiser (with .lr), got object"),
 ]
 
 
@@ -85,3 +110,15 @@ def test_nn_optim_refuses_with_the_exact_message(call, error, message):
 ])
 def test_an_optimisers_repr_names_its_class_its_parameter_count_and_its_settings(make, text):
     assert repr(make([Value(1.0), Value(2.0)])) == text
+
+
+def test_step_lr_multiplies_by_a_tenth_by_default_and_a_gamma_of_one_keeps_the_rate():
+    schedule = nn.optim.StepLR(SGD([Value(1.0)], lr=1.0), step_size=2)
+    rates = []
+    for _ in range(4):
+        schedule.step()
+        rates.append(schedule.lr)
+    assert rates == pytest.approx([1.0, 0.1, 0.1, 0.01], rel=1e-12)
+    constant = nn.optim.ExponentialLR(SGD([Value(1.0)], lr=0.5), gamma=1)  # (0, 1] includes 1
+    constant.step()
+    assert constant.lr == 0.5

@@ -107,6 +107,10 @@ EQUIVALENT = [
      "pieces give delta^2/2 and slope delta there"),
     (r"nn\.optim\.x_clip_grad_norm__", r"^\+.*scale <= 1", "<= 1 instead of < 1: at scale 1 the "
      "gradients are multiplied by 1.0, the same numbers"),
+    (r"nn\.optim\.xǁ(SGD|RMSprop)ǁ_update__", r"^\+.*if self\.momentum == 1:", "momentum 0 through the "
+     "momentum formula instead of its shortcut: v = 0 v + g = g, the same step (momentum < 1 always)"),
+    (r"nn\.optim\.xǁCosineAnnealingLRǁ_next_lr__", r"^\+.*\(e - 1 \+ period\) % \(2 \* period\)",
+     "e - 1 + period instead of e - 1 - period modulo 2 period: the same residue"),
     (r"nn\.optim\.xǁSGDǁstep__", r"^-.*float\(", "float() of a gradient that is already a float: the "
      "same number"),
     (r"autograd\.backward\.x__local_values__", r"^\+.*None", "out = None for an n-ary node: sum's and "
