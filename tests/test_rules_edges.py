@@ -146,7 +146,6 @@ def test_inf_and_nan_built_by_the_user_pass_through_as_ieee(make, expected):
     assert (math.isnan(result) and math.isnan(expected)) or result == expected
 
 
-
 # --- the exact message of each refusal: the op, the operands, why (when the domain has parts), the domain ---
 
 POWER_DOMAIN = "** is defined only for a != 0 or b >= 0, and a >= 0 or b an integer"

@@ -1,6 +1,7 @@
-"""tools/mutation.py's guard for mutmut's processes: the collector is paused for mutmut's bookkeeping
-alone, restored as it was (also when the bookkeeping raises), and the sitecustomize it writes is put
-first on the PYTHONPATH of mutmut's processes without losing the user's own entries.
+"""tools/mutation.py: the guard for mutmut's processes (the collector is paused for mutmut's
+bookkeeping alone, restored as it was, also when the bookkeeping raises; the sitecustomize is first
+on the PYTHONPATH of mutmut's processes, the user's entries kept), the reasons for equivalent
+survivors (matched by function and change), the score's rows and a resumed run's mutants.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def mutation():
 
 @pytest.fixture()
 def without_collections(mutation):
-    namespace = {"__name__": "gc_guard"}
-    exec(compile(mutation.GC_GUARD, "sitecustomize.py", "exec"), namespace)
+    namespace = {"__name__": "gc_guard"}  # the guard alone: this process's mutmut (if any) stays as it is
+    exec(compile(mutation.GC_GUARD.split("\ntry:")[0], "sitecustomize.py", "exec"), namespace)
     return namespace["_without_collections"]
 
 
@@ -80,3 +81,67 @@ def test_mutmuts_processes_find_the_guard_first_on_their_path(mutation, tmp_path
     assert out[0] == str(tmp_path / "gc_guard" / "sitecustomize.py")
     # with mutmut installed its bookkeeping is the guarded one; without, the guard is a no-op
     assert out[1] == ("call" if importlib.util.find_spec("mutmut") else "False")
+
+
+ZIP = "-    for p, t in zip(a, b, strict=True):\n+    for p, t in zip({}):"
+
+
+@pytest.mark.parametrize(("name", "change", "expected"), [
+    ("nn.losses.x_mse__mutmut_17", ZIP.format("a, b, "), "STRICT_ZIP"),
+    ("nn.losses.x_mse__mutmut_16", ZIP.format("None, b, strict=True"), None),  # the function, another change
+    ("nn.train.x__correct__mutmut_4", ZIP.format("a, b, strict=None"), "STRICT_ZIP"),
+    ("nn.io.x_load__mutmut_4", ZIP.format("a, b, strict=None"), None),  # a function not listed
+    ("autograd.rules.x__dot__mutmut_10", "-    us[n : 2 * n]\n+    us[n : 3 * n]", "map() stops"),
+    ("autograd.rules.x__dot__mutmut_11", "-    us[n : 2 * n]\n+    us[n : 2 / n]", None),
+    ("autograd.rules.x__dot__mutmut_10", "", None),  # no diff (mutmut missing): no reason
+])
+def test_a_reason_needs_both_its_function_and_its_change(mutation, name, change, expected):
+    reason = mutation.reason_for(name, change)
+    if expected is None:
+        assert reason is None
+    else:
+        assert reason == mutation.STRICT_ZIP if expected == "STRICT_ZIP" else expected in reason
+
+
+def test_every_reasons_patterns_compile_and_no_reason_claims_any_change_but_one(mutation):
+    import re
+
+    for function, pattern, reason in mutation.EQUIVALENT:
+        re.compile(function), re.compile(pattern)
+        assert reason and function.startswith((r"autograd\.", r"nn\."))
+    broad = [function for function, pattern, _ in mutation.EQUIVALENT if pattern == "."]
+    assert broad == [r"autograd\.modes\.x_user_site__"]  # the frame walk mutmut's trampolines hide
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("autograd.rules.x__pow__mutmut_3", "autograd/rules.py"),
+    ("nn.optim.xǁSGDǁ_update__mutmut_5", "nn/optim.py"),
+    ("autograd.x_draw__mutmut_1", "autograd/__init__.py"),
+])
+def test_a_mutant_is_filed_under_its_module(mutation, name, path):
+    assert mutation.module_of(name) == path
+
+
+def test_a_part_way_run_scores_the_mutants_it_checked(mutation, capsys):
+    import collections
+
+    mutation.line("nn/optim.py", collections.Counter({"killed": 6, "timeout": 1, "killed by hand": 1,
+                                                      "survived": 2, "not checked": 90}))
+    mutation.line("nn/io.py", collections.Counter({"not checked": 5}))
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.split()[:5] == ["nn/optim.py", "8", "10", "100", "80.0%"]
+    assert "6/1/1" in first and "not checked 90" in first and "survived 2" in first
+    assert second.split()[:5] == ["nn/io.py", "0", "0", "5", "-"]
+
+
+def test_a_resumed_run_names_only_the_mutants_without_a_verdict(mutation, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setattr(mutation, "SCRATCH", tmp_path)
+    assert mutation.unchecked("nn.optim*") is None  # nothing made yet: the pattern itself is run
+    (tmp_path / "mutants" / "nn").mkdir(parents=True)
+    meta = {"exit_code_by_key": {"nn.optim.x_a__mutmut_1": 1, "nn.optim.x_a__mutmut_2": None,
+                                 "nn.optim.x_a__mutmut_3": 2, "nn.losses.x_b__mutmut_1": None}}
+    (tmp_path / "mutants" / "nn" / "optim.py.meta").write_text(json.dumps(meta))
+    assert mutation.unchecked("nn.optim*") == ["nn.optim.x_a__mutmut_2", "nn.optim.x_a__mutmut_3"]
+    assert mutation.unchecked("nn.data*") == []
