@@ -158,3 +158,18 @@ def test_graph_functions_refuse_a_non_value_output(bad):
             function(bad)
     with pytest.raises(TypeError, match="inputs must be Values; input 1 is str"):
         grad(Value(1.0) * 2, [Value(1.0), "x"])
+
+
+@pytest.mark.usefixtures("the_table_as_it_was")  # tests/conftest.py: the op defined here leaves the table
+def test_create_graph_through_a_derivative_written_with_math_names_the_op_and_the_fix():
+    from autograd import define_op
+
+    cube = define_op("cube_with_math", lambda u: u**3, lambda u, out: 3 * math.pow(u, 2), "3u^2")
+    x = Value(2.0)
+    with pytest.raises(TypeError) as info:
+        cube(x).backward(create_graph=True)
+    assert str(info.value) == (
+        "backward(create_graph=True) through 'cube_with_math': its local derivative does not accept Values "
+        "(TypeError: float() of a Value while derivatives are computed as Values (create_graph=True): "
+        "math functions drop the graph); write it with autograd.functions or Value methods instead of math")
+    assert x.grad == 0.0  # nothing was added

@@ -67,6 +67,11 @@ OPTIM_REFUSALS = [
      "clip_grad_norm got an empty list of parameters: nothing to train"),
     (lambda: nn.optim.clip_grad_norm([TWICE, "x"], 1.0), TypeError,
      "clip_grad_norm: params[1] is a str, not a Value"),
+    (lambda: nn.optim.Adagrad([Value(1.0)], eps="x"), TypeError,
+     "Adagrad: eps must be a number, got str: 'x'"),
+    (lambda: SGD([Value(1.0)], nesterov=1), TypeError, "SGD: nesterov must be True or False, got int"),
+    (lambda: SGD([Value(1.0)], nesterov=True), ValueError,
+     "SGD: nesterov=True needs a momentum > 0 (Nesterov is a kind of momentum)"),
     (lambda: nn.optim.Adagrad([Value(1.0)], eps=-1.0), ValueError,
      "Adagrad: eps must be a finite number >= 0, got -1.0"),
     (lambda: nn.optim.Adagrad([Value(1.0)], weight_decay=math.inf), ValueError,
@@ -122,3 +127,13 @@ def test_step_lr_multiplies_by_a_tenth_by_default_and_a_gamma_of_one_keeps_the_r
     constant = nn.optim.ExponentialLR(SGD([Value(1.0)], lr=0.5), gamma=1)  # (0, 1] includes 1
     constant.step()
     assert constant.lr == 0.5
+
+
+def test_a_gradient_set_by_hand_to_an_int_is_stepped_as_its_float():
+    p = Value(1.0)
+    p.grad = 2  # as a learner might write it
+    opt = SGD([p], lr=0.25)
+    opt.step()
+    assert p.data == 0.5 and type(p.data) is float
+    p.grad = 2
+    assert nn.optim.clip_grad_norm([p], 1.0) == 2.0 and p.grad == pytest.approx(1.0, rel=1e-6)

@@ -98,6 +98,9 @@ EQUIVALENT = [
      "pieces give delta^2/2 and slope delta there"),
     (r"nn\.optim\.x_clip_grad_norm__", r"^\+.*scale <= 1", "<= 1 instead of < 1: at scale 1 the "
      "gradients are multiplied by 1.0, the same numbers"),
+    (r"nn\.optim\.x__gradient__", r"^\+.*(\(type\(p\.grad\) is float\) and False|type\(None\) is float"
+     r'|getattr\(None, "data", p\.grad\)|getattr\(p\.grad, "(XXdataXX|DATA)", p\.grad\))', "float() of a "
+     "Value is its .data (Value.__float__), and of a float the float itself"),
     (r"nn\.optim\.xǁ(SGD|RMSprop)ǁ_update__", r"^\+.*if self\.momentum == 1:", "momentum 0 through the "
      "momentum formula instead of its shortcut: v = 0 v + g = g, the same step (momentum < 1 always)"),
     (r"nn\.optim\.xǁCosineAnnealingLRǁ_next_lr__", r"^\+.*\(e - 1 \+ period\) % \(2 \* period\)",
@@ -110,6 +113,13 @@ EQUIVALENT = [
      "slow path, same result"),
     (r"autograd\.engine\.xǁValueǁ__deepcopy____", r"^\+.*isinstance\(node\.grad, Value\)\) or True",
      "deepcopy of a float gradient is the same float"),
+    (r"autograd\.backward\.x__(store_grads|undo)__",
+     r"^\+.*deque\(map\(setattr, .*\)(, maxlen=(1|None)\)|, \))$",
+     "deque(..., maxlen=0) only drains the map of setattr calls: another maxlen keeps a few Nones "
+     "in memory, the same effects"),
+    (r"autograd\.backward\.x__nested__", r".", "not switchable: its test (test_backward_from_inside_a_running"
+     "_backward_is_refused) watches backward's frames by function name, which mutmut's trampolines "
+     "rename, so that test is left out of the mutmut run"),
     (r"autograd\.modes\.x_user_site__", r".", "user_site's frame walk: under mutmut a trampoline frame "
      "(outside the packages) sits between the caller and user_site; applied by hand to the plain "
      "sources each fails test_anomaly_sites_point_outside_the_packages, or the branch is unreachable "
