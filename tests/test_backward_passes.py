@@ -173,3 +173,13 @@ def test_create_graph_through_a_derivative_written_with_math_names_the_op_and_th
         "(TypeError: float() of a Value while derivatives are computed as Values (create_graph=True): "
         "math functions drop the graph); write it with autograd.functions or Value methods instead of math")
     assert x.grad == 0.0  # nothing was added
+
+
+def test_grad_inside_detect_anomaly_gives_the_same_derivatives_and_a_float_zero_for_an_unused_input():
+    from autograd import detect_anomaly
+
+    x, y, unused = Value(3.0), Value(2.0), Value(5.0)
+    with detect_anomaly():
+        derivatives = grad(x * x * y, [x, y, unused])
+    assert derivatives == [12.0, 9.0, 0.0] and all(type(d) is float for d in derivatives)
+    assert derivatives == grad(x * x * y, [x, y, unused])  # as outside the mode
