@@ -134,10 +134,18 @@ def test_an_interrupted_pass_through_an_n_ary_node_leaves_no_stale_counts():
 
 # --- refusals: the exact message ---
 
+def seed_holding(data):
+    seed = Value(1.0)
+    seed.data = data
+    return seed
+
+
 BACKWARD_REFUSALS = [
     (lambda: backward(3), TypeError, "backward takes a Value, got int"),
     (lambda: (Value(3.0) * 2).backward("1"), TypeError,
      "backward's grad (the seed) must be a number, got str: '1'"),
+    (lambda: (Value(3.0) * 2).backward(seed_holding("x")), TypeError,
+     "backward's grad (the seed) must be a number, got str: 'x'"),  # a Value seed whose .data was set so
     (lambda: topological_order(1.0), TypeError, "topological_order takes a Value, got float"),
     (lambda: grad(Value(1.0) * 2, [Value(1.0), 2.0]), TypeError,
      "grad's inputs must be Values; input 1 is float"),

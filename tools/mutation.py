@@ -117,6 +117,8 @@ EQUIVALENT = [
      r"^\+.*deque\(map\(setattr, .*\)(, maxlen=(1|None)\)|, \))$",
      "deque(..., maxlen=0) only drains the map of setattr calls: another maxlen keeps a few Nones "
      "in memory, the same effects"),
+    (r"autograd\.backward\.x_grad__", r"^\+.*add_to_grads=None", "add_to_grads=None instead of False: "
+     "both are false"),
     (r"autograd\.backward\.x__nested__", r".", "not switchable: its test (test_backward_from_inside_a_running"
      "_backward_is_refused) watches backward's frames by function name, which mutmut's trampolines "
      "rename, so that test is left out of the mutmut run"),
